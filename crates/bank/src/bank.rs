@@ -51,11 +51,11 @@ impl Bank {
         bank
     }
 
-    /// The built-in decks plus every `*.toml` file in `user_dir` (a missing
-    /// folder counts as empty).
+    /// The built-in decks plus every `*.toml` file in `user_dir` (a folder that
+    /// does not exist yet counts as empty).
     pub fn load(user_dir: Option<&Path>) -> Result<Bank, BankError> {
         let mut bank = Bank::builtin();
-        if let Some(dir) = user_dir {
+        if let Some(dir) = user_dir.filter(|d| d.exists()) {
             for deck in read_deck_dir(dir, DeckOrigin::User)? {
                 bank.add(deck);
             }
@@ -115,7 +115,6 @@ impl Bank {
 pub fn read_deck_dir(dir: &Path, origin: DeckOrigin) -> Result<Vec<ParsedDeck>, BankError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && origin == DeckOrigin::User => return Ok(Vec::new()),
         Err(source) => return Err(BankError::ReadDir { path: dir.to_path_buf(), source }),
     };
     let mut paths: Vec<PathBuf> = entries

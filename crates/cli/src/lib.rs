@@ -1,0 +1,55 @@
+//! The headless command line: everything Starling can do without a window.
+//!
+//! Both the `starling-cli` binary and the desktop app binary (`starling bank …`)
+//! call [`run`]. Each subcommand lives in its own module.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod bank_cmd;
+
+#[derive(Debug, Parser)]
+#[command(name = "starling", version, about = "Rehearse interview answers aloud — command-line entry")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Inspect and validate question decks.
+    #[command(subcommand)]
+    Bank(bank_cmd::BankCommand),
+}
+
+/// The subcommand names this entry understands; the app binary starts the
+/// window unless its first argument is one of these (or a help/version flag).
+pub const SUBCOMMANDS: &[&str] = &["bank", "help", "--help", "-h", "--version", "-V"];
+
+/// Parses `args` (including the program name) and runs the subcommand.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Bank(cmd) => bank_cmd::run(cmd),
+    }
+}
+
+/// Sets up `tracing` to stderr, honouring `RUST_LOG` (default: warnings).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

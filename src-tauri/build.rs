@@ -1,0 +1,12 @@
+//! Tauri's build step. Listing the app's commands here makes Tauri generate an
+//! `allow-<command>` permission for each, so the capability file can grant the
+//! window exactly the commands it uses and nothing else.
+
+const COMMANDS: &[&str] = &["load_bank", "reload_bank", "open_question", "save_star_note", "set_starred", "check_quiz"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed; see the message above");
+}

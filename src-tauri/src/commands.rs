@@ -1,0 +1,41 @@
+//! IPC commands. Each translates arguments into one `Studio` call and its
+//! error into an [`IpcError`]; none holds logic of its own. They are `async`
+//! so Tauri runs them off the UI thread.
+
+use tauri::State;
+
+use starling_bank::QuizGrade;
+use starling_store::{StarNote, StarNoteDraft};
+use starling_studio::{BankSnapshot, IpcError, QuestionDetail};
+
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn load_bank(state: State<'_, AppState>) -> Result<BankSnapshot, IpcError> {
+    state.with(|s| Ok(s.snapshot()?))
+}
+
+#[tauri::command]
+pub async fn reload_bank(state: State<'_, AppState>) -> Result<BankSnapshot, IpcError> {
+    state.with(|s| Ok(s.reload_bank()?))
+}
+
+#[tauri::command]
+pub async fn open_question(state: State<'_, AppState>, id: String) -> Result<QuestionDetail, IpcError> {
+    state.with(|s| Ok(s.open_question(&id)?))
+}
+
+#[tauri::command]
+pub async fn save_star_note(state: State<'_, AppState>, draft: StarNoteDraft) -> Result<Option<StarNote>, IpcError> {
+    state.with(|s| Ok(s.save_star_note(&draft)?))
+}
+
+#[tauri::command]
+pub async fn set_starred(state: State<'_, AppState>, id: String, starred: bool) -> Result<(), IpcError> {
+    state.with(|s| Ok(s.set_starred(&id, starred)?))
+}
+
+#[tauri::command]
+pub async fn check_quiz(state: State<'_, AppState>, id: String, chosen: Vec<usize>) -> Result<QuizGrade, IpcError> {
+    state.with(|s| Ok(s.check_quiz(&id, &chosen)?))
+}

@@ -1,0 +1,52 @@
+// Shared set-up for the end-to-end tests: starts Starling in its real window
+// through tauri-driver (started by `cargo xtask test`), each test with its own
+// data folder, and keeps screenshots as artifacts.
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { remote } from "webdriverio";
+
+const app = process.env.STARLING_APP_BIN;
+const port = Number(process.env.WEBDRIVER_PORT);
+const artifacts = process.env.STARLING_E2E_ARTIFACTS ?? join(import.meta.dirname, "artifacts");
+if (!app || !port) {
+  throw new Error("Run these tests with `cargo xtask test`: it builds the app and starts Xvfb and tauri-driver.");
+}
+
+/** A fresh, empty data folder for one test. */
+export function freshDataDir() {
+  return mkdtempSync(join(tmpdir(), "starling-e2e-"));
+}
+
+/** Starts Starling on `dataDir` and waits until the question list is shown. */
+export async function launch(dataDir) {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    connectionRetryCount: 2,
+    capabilities: {
+      browserName: "wry",
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: app, args: ["--data-dir", dataDir] },
+    },
+  });
+  await browser.$('[data-testid="question-item"]').waitForExist({ timeout: 20_000 });
+  return browser;
+}
+
+/** Saves a screenshot of the window under the artifacts folder. */
+export async function screenshot(browser, name) {
+  mkdirSync(artifacts, { recursive: true });
+  await browser.saveScreenshot(join(artifacts, `${name}.png`));
+}
+
+/** Opens the question with `id` by searching for words of its prompt. */
+export async function openQuestion(browser, searchWords, id) {
+  const search = await browser.$('[data-testid="search"]');
+  await search.setValue(searchWords);
+  const item = await browser.$(`[data-testid="question-item"][data-id="${id}"]`);
+  await item.waitForExist({ timeout: 5_000 });
+  await item.click();
+  await browser.$(`[data-testid="question-view"][data-question-id="${id}"]`).waitForExist({ timeout: 5_000 });
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { actionFor } from "./keys";
+
+describe("shortcuts", () => {
+  it("maps keys to actions outside fields", () => {
+    expect(actionFor("j", false, false)).toBe("next");
+    expect(actionFor("ArrowUp", false, false)).toBe("prev");
+    expect(actionFor("r", false, false)).toBe("reveal");
+    expect(actionFor("x", false, false)).toBe(null);
+  });
+  it("leaves typing alone", () => {
+    expect(actionFor("j", true, false)).toBe(null);
+    expect(actionFor("Escape", true, false)).toBe("escape");
+    expect(actionFor("r", false, true)).toBe(null);
+  });
+});

@@ -1,0 +1,94 @@
+//! End-to-end tests in the real app window: a virtual X display (Xvfb),
+//! tauri-driver in front of WebKitWebDriver, and the Node test runner driving
+//! WebdriverIO scripts from `tests/e2e/`. Every process started here is stopped
+//! again, whether the tests pass or not.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::setup::cargo_home_bin;
+use crate::util::{have, repo_root, run_cmd, target_dir, Fail};
+
+/// Kills a child process when dropped.
+struct Reaper(Child, &'static str);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        println!("xtask: stopped {}", self.1);
+    }
+}
+
+fn free_port() -> Result<u16, Fail> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| Fail::msg(format!("no free local port: {e}")))?;
+    l.local_addr().map(|a| a.port()).map_err(|e| Fail::msg(e.to_string()))
+}
+
+fn free_display() -> u32 {
+    (90..200).find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()).unwrap_or(99)
+}
+
+fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) -> Result<(), Fail> {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if ready() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(Fail::msg(format!("{what} did not become ready within {timeout:?}")))
+}
+
+pub fn run() -> Result<(), Fail> {
+    let root = repo_root();
+    let app = target_dir().join("debug").join("starling");
+    if !app.exists() {
+        return Err(Fail::msg(format!("the app binary {} is missing; the build step should have made it", app.display())));
+    }
+    let artifacts = root.join("tests/e2e/artifacts");
+    std::fs::create_dir_all(&artifacts).map_err(|e| Fail::msg(format!("cannot create {}: {e}", artifacts.display())))?;
+
+    let display = free_display();
+    let xvfb = Command::new("Xvfb")
+        .args([format!(":{display}").as_str(), "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| Fail::msg(format!("could not start Xvfb (install the xvfb package): {e}")))?;
+    let _xvfb = Reaper(xvfb, "Xvfb");
+    wait_until("Xvfb", Duration::from_secs(15), || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists())?;
+
+    let driver: PathBuf = if have("tauri-driver") { "tauri-driver".into() } else { cargo_home_bin("tauri-driver") };
+    let port = free_port()?;
+    let native_port = free_port()?;
+    let log = std::fs::File::create(artifacts.join("tauri-driver.log")).map_err(|e| Fail::msg(e.to_string()))?;
+    let log2 = log.try_clone().map_err(|e| Fail::msg(e.to_string()))?;
+    let td = Command::new(&driver)
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("DISPLAY", format!(":{display}"))
+        .stdout(log)
+        .stderr(log2)
+        .spawn()
+        .map_err(|e| Fail::msg(format!("could not start {}: {e}", driver.display())))?;
+    let _td = Reaper(td, "tauri-driver");
+    wait_until("tauri-driver", Duration::from_secs(15), || TcpStream::connect(("127.0.0.1", port)).is_ok())?;
+
+    let dir = root.join("tests/e2e");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| Fail::msg(format!("cannot read {}: {e}", dir.display())))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    let mut cmd = Command::new("node");
+    cmd.arg("--test").arg("--test-concurrency=1").args(&files).current_dir(&dir);
+    cmd.env("DISPLAY", format!(":{display}"))
+        .env("STARLING_APP_BIN", &app)
+        .env("STARLING_E2E_ARTIFACTS", &artifacts)
+        .env("WEBDRIVER_PORT", port.to_string());
+    run_cmd(&mut cmd)
+}

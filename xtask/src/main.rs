@@ -1,0 +1,99 @@
+//! `cargo xtask`: Starling's project automation, in Rust so it runs the same on
+//! every machine. It depends on nothing but the standard library, so it builds
+//! before any system package is installed.
+//!
+//! - `setup`   install what building, running and testing need
+//! - `run`     set up, build the UI and start the app
+//! - `test`    set up and run every test suite (CI runs exactly this)
+//! - `codegen` regenerate the TypeScript bindings from the Rust types
+//! - `e2e`     only the end-to-end tests (after building what they need)
+
+mod e2e;
+mod setup;
+mod util;
+
+use std::process::ExitCode;
+
+use util::{cargo, npm, repo_root, Fail};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup     install system packages, npm packages and tauri-driver as needed
+  run       set up, build the UI and start Starling (extra args go to the app)
+  test      set up and run every test: Rust, UI unit, end-to-end in the real window
+  codegen   regenerate ui/src/lib/bindings.ts from the Rust types
+  e2e       build the UI and the app, then run only the end-to-end tests
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::all(),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("codegen") => codegen(),
+        Some("e2e") => e2e_only(),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Fail::msg(format!("unknown command `{other}`\n\n{USAGE}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build_ui() -> Result<(), Fail> {
+    util::step("building the UI (ui/dist)");
+    npm(&repo_root().join("ui"), &["run", "build"])
+}
+
+fn run(app_args: &[String]) -> Result<(), Fail> {
+    setup::system_packages(false)?;
+    setup::npm_packages(&repo_root().join("ui"))?;
+    build_ui()?;
+    util::step("building and starting Starling");
+    let mut args = vec!["run", "--package", "starling-app", "--"];
+    args.extend(app_args.iter().map(String::as_str));
+    cargo(&args)
+}
+
+fn codegen() -> Result<(), Fail> {
+    util::step("regenerating ui/src/lib/bindings.ts");
+    util::run_cmd(
+        std::process::Command::new(util::cargo_bin())
+            .args(["test", "--quiet", "--package", "starling-studio", "--lib", "bindings"])
+            .env("STARLING_WRITE_BINDINGS", "1")
+            .current_dir(repo_root()),
+    )
+}
+
+fn e2e_only() -> Result<(), Fail> {
+    setup::all()?;
+    build_ui()?;
+    cargo(&["build", "--package", "starling-app"])?;
+    util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");
+    e2e::run()
+}
+
+fn test() -> Result<(), Fail> {
+    let root = repo_root();
+    setup::all()?;
+    // The UI is embedded into the app at compile time, so build it first.
+    util::step("UI: type check and unit tests");
+    npm(&root.join("ui"), &["run", "check"])?;
+    npm(&root.join("ui"), &["test"])?;
+    build_ui()?;
+    util::step("Rust: unit and integration tests (includes the stale-bindings check)");
+    cargo(&["test", "--workspace", "--locked"])?;
+    util::step("building the app for the end-to-end tests");
+    cargo(&["build", "--package", "starling-app", "--locked"])?;
+    util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");
+    e2e::run()
+}
