@@ -25,7 +25,7 @@ test("browse with filters and the keyboard; broken user decks are reported", asy
     assert.equal(await browser.$('[data-testid="result-count"]').getText(), "28 of 98");
 
     // Keyboard: j opens the first question, j again the second, r reveals.
-    await browser.$("body").click();
+    await browser.execute(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
     await browser.keys("j");
     const view = await browser.$('[data-testid="question-view"]');
     await view.waitForExist({ timeout: 5_000 });
@@ -37,6 +37,13 @@ test("browse with filters and the keyboard; broken user decks are reported", asy
     await revealed.waitForExist({ timeout: 5_000 });
     assert.match(await revealed.getText(), /Sample answer/i);
     await screenshot(browser, "browse-revealed");
+
+    // t cycles the theme: system -> light -> dark.
+    await browser.execute(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+    await browser.keys("t");
+    await browser.keys("t");
+    assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "dark");
+    await screenshot(browser, "browse-dark");
 
     // A search with no hits shows the empty state.
     await browser.$('[data-testid="search"]').setValue("zzzz-no-such-word");
