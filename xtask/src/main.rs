@@ -8,6 +8,7 @@
 //! - `codegen` regenerate the TypeScript bindings from the Rust types
 //! - `e2e`     only the end-to-end tests (after building what they need)
 
+mod audio;
 mod e2e;
 mod setup;
 mod util;
@@ -76,6 +77,7 @@ fn codegen() -> Result<(), Fail> {
 
 fn e2e_only() -> Result<(), Fail> {
     setup::all()?;
+    let _mic = audio::VirtualMic::start()?;
     build_ui()?;
     cargo(&["build", "--package", "starling-app"])?;
     util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");
@@ -90,8 +92,9 @@ fn test() -> Result<(), Fail> {
     npm(&root.join("ui"), &["run", "check"])?;
     npm(&root.join("ui"), &["test"])?;
     build_ui()?;
-    util::step("Rust: unit and integration tests (includes the stale-bindings check)");
-    cargo(&["test", "--workspace", "--locked"])?;
+    let _mic = audio::VirtualMic::start()?;
+    util::step("Rust: unit and integration tests, including those that need the virtual microphone");
+    cargo(&["test", "--workspace", "--locked", "--", "--include-ignored"])?;
     util::step("building the app for the end-to-end tests");
     cargo(&["build", "--package", "starling-app", "--locked"])?;
     util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");

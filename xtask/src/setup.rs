@@ -16,11 +16,21 @@ const APP_PACKAGES: &[&str] = &[
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
     "libxdo-dev",
+    "libasound2-dev",
     "file",
 ];
 
-/// Extra packages for the test suite: a virtual display and WebKit's WebDriver.
-const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver"];
+/// Extra packages for the test suite: a virtual display, WebKit's WebDriver, and
+/// a virtual microphone (PulseAudio, the ALSA-to-Pulse bridge, speech synthesis).
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "pulseaudio",
+    "pulseaudio-utils",
+    "libasound2-plugins",
+    "espeak-ng",
+];
 
 /// Everything `test` needs.
 pub fn all() -> Result<(), Fail> {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audio_cmd;
 mod bank_cmd;
 
 #[derive(Debug, Parser)]
@@ -22,11 +23,19 @@ enum Command {
     /// Inspect and validate question decks.
     #[command(subcommand)]
     Bank(bank_cmd::BankCommand),
+    /// List input devices (microphones) with their default configuration.
+    Devices {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record from a microphone into a 16 kHz mono WAV file.
+    Record(audio_cmd::RecordArgs),
 }
 
 /// The subcommand names this entry understands; the app binary starts the
 /// window unless its first argument is one of these (or a help/version flag).
-pub const SUBCOMMANDS: &[&str] = &["bank", "help", "--help", "-h", "--version", "-V"];
+pub const SUBCOMMANDS: &[&str] = &["bank", "devices", "record", "help", "--help", "-h", "--version", "-V"];
 
 /// Parses `args` (including the program name) and runs the subcommand.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -44,6 +53,8 @@ where
     };
     match cli.command {
         Command::Bank(cmd) => bank_cmd::run(cmd),
+        Command::Devices { json } => audio_cmd::devices(json),
+        Command::Record(args) => audio_cmd::record(args),
     }
 }
 

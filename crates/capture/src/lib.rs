@@ -1,0 +1,30 @@
+//! Microphone capture for Starling, with no knowledge of the UI or database.
+//!
+//! The path of a sample, from the device to the disk:
+//!
+//! 1. [`recorder`]: one thread owns the `cpal` input stream. Its data callback
+//!    converts each frame to one mono `f32` ([`convert`]) and pushes it into a
+//!    wait-free ring buffer (`rtrb`): no allocation, no lock.
+//! 2. A writer thread drains the ring buffer, resamples to 16 kHz
+//!    ([`resample`], `rubato`), measures the level ([`level`]) and appends 16-bit
+//!    samples to the WAV file ([`wav`], `hound`), bringing its header up to date
+//!    every second, so a crash loses at most about a second.
+//! 3. [`wav::repair`] fixes the header of a file cut off by a crash or a full
+//!    disk, so what was written is playable.
+//!
+//! [`devices`] lists input devices for pickers and the command line.
+
+pub mod convert;
+pub mod devices;
+mod error;
+pub mod level;
+pub mod recorder;
+pub mod resample;
+pub mod wav;
+
+pub use devices::{list_input_devices, InputDevice};
+pub use error::CaptureError;
+pub use recorder::{CaptureEvent, RecordOptions, Recorder, RecordingSummary, StopReason};
+
+/// The sample rate of every recording Starling writes.
+pub const TARGET_RATE: u32 = 16_000;

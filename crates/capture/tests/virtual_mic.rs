@@ -1,0 +1,117 @@
+//! Recording through cpal from the virtual microphone that `cargo xtask test`
+//! sets up (PulseAudio null sink `virtmic`, its monitor the default input).
+//! Speech made with espeak-ng is played into the sink while Starling records.
+//!
+//! These tests need that set-up, so plain `cargo test` lists them as ignored;
+//! `cargo xtask test` runs them with `--include-ignored`.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use starling_capture::{wav, CaptureEvent, RecordOptions, Recorder, StopReason};
+
+const SENTENCE: &str = "Tell me about a difficult bug you fixed. Our dashboard showed the wrong numbers, \
+    because two users shared one cache key. I added the user identifier and a regression test.";
+
+/// The microphone is shared: tests that use it take turns.
+static MIC: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn mic() -> std::sync::MutexGuard<'static, ()> {
+    MIC.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Speaks `text` into a WAV file and returns its duration in seconds.
+fn speak(text: &str, path: &Path) -> f64 {
+    let status = Command::new("espeak-ng").args(["-w"]).arg(path).arg(text).status().expect("espeak-ng runs");
+    assert!(status.success());
+    let r = hound::WavReader::open(path).unwrap();
+    r.duration() as f64 / r.spec().sample_rate as f64
+}
+
+fn play(path: &Path) -> std::process::Child {
+    Command::new("paplay").args(["-d", "virtmic"]).arg(path).stderr(Stdio::inherit()).spawn().expect("paplay runs")
+}
+
+fn rms(samples: &[i16]) -> f64 {
+    (samples.iter().map(|&s| (s as f64 / 32768.0).powi(2)).sum::<f64>() / samples.len().max(1) as f64).sqrt()
+}
+
+#[test]
+#[ignore = "needs the virtual microphone that `cargo xtask test` starts"]
+fn speech_from_the_virtual_microphone_is_recorded_at_16khz_mono() {
+    let _turn = mic();
+    let dir = tempfile::tempdir().unwrap();
+    let speech = dir.path().join("speech.wav");
+    let speech_secs = speak(SENTENCE, &speech);
+    assert!(speech_secs > 7.0 && speech_secs < 13.0, "the sentence lasts {speech_secs:.2} s");
+
+    let out = dir.path().join("take.wav");
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let ev = events.clone();
+    let opts = RecordOptions { max_duration: Some(Duration::from_secs_f64(speech_secs)), ..RecordOptions::default() };
+    let recorder = Recorder::start(opts, &out, move |e| ev.lock().unwrap().push(e)).unwrap();
+    let mut player = play(&speech);
+    while !recorder.is_finished() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let summary = recorder.stop().unwrap();
+    let _ = player.wait();
+
+    assert_eq!(summary.reason, StopReason::MaxDuration);
+    assert_eq!(summary.dropped, 0);
+    let info = wav::inspect(&out).unwrap();
+    assert_eq!((info.sample_rate, info.channels, info.bits_per_sample), (16_000, 1, 16));
+    let secs = info.frames as f64 / 16_000.0;
+    assert!((secs - speech_secs).abs() / speech_secs < 0.05, "recorded {secs:.3} s of a {speech_secs:.3} s sentence");
+    assert_eq!(info.frames, summary.samples);
+    assert_eq!(info.frames, (secs * 16_000.0).round() as u64);
+
+    let samples: Vec<i16> = hound::WavReader::open(&out).unwrap().samples::<i16>().map(Result::unwrap).collect();
+    let level = rms(&samples);
+    assert!(level > 0.02, "speech RMS {level:.4} should be far above silence");
+    // Speech is spread over the take, not a blip: most 1-second windows carry sound.
+    let loud_seconds = samples.chunks(16_000).filter(|c| rms(c) > 0.01).count();
+    assert!(loud_seconds as f64 >= secs * 0.6, "{loud_seconds} of {secs:.1} seconds have sound");
+
+    let events = events.lock().unwrap();
+    assert!(matches!(events.first(), Some(CaptureEvent::Started { .. })), "{:?}", events.first());
+    let levels = events.iter().filter(|e| matches!(e, CaptureEvent::Level { .. })).count();
+    assert!(levels as f64 <= secs * 20.0 + 2.0, "{levels} level updates exceed 20 per second");
+    assert!(levels as f64 >= secs * 10.0, "only {levels} level updates");
+}
+
+#[test]
+#[ignore = "needs the virtual microphone that `cargo xtask test` starts"]
+fn silence_is_reported_after_three_seconds() {
+    let _turn = mic();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("quiet.wav");
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let ev = events.clone();
+    let opts = RecordOptions { max_duration: Some(Duration::from_millis(4_000)), ..RecordOptions::default() };
+    let recorder = Recorder::start(opts, &out, move |e| ev.lock().unwrap().push(e)).unwrap();
+    while !recorder.is_finished() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let summary = recorder.stop().unwrap();
+    assert_eq!(summary.samples, 64_000);
+    let events = events.lock().unwrap();
+    let warning = events.iter().find_map(|e| match e {
+        CaptureEvent::Silence { silent_ms } => Some(*silent_ms),
+        _ => None,
+    });
+    let ms = warning.expect("a silent take must raise the muted-microphone warning");
+    assert!((3_000..3_500).contains(&ms), "warned after {ms} ms");
+}
+
+#[test]
+#[ignore = "needs the virtual microphone that `cargo xtask test` starts"]
+fn an_unknown_device_is_refused_clearly_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("none.wav");
+    let opts = RecordOptions { device: Some("No Such Microphone 3000".into()), ..RecordOptions::default() };
+    let err = Recorder::start(opts, &out, |_| {}).err().expect("must fail");
+    assert!(err.to_string().contains("\"No Such Microphone 3000\" is not available"), "{err}");
+    assert!(!out.exists());
+}

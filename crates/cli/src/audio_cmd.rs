@@ -1,0 +1,104 @@
+//! `devices` and `record`: the microphone from the command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use starling_capture::{list_input_devices, CaptureEvent, RecordOptions, Recorder, StopReason};
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// How long to record, in seconds.
+    #[arg(long)]
+    seconds: f64,
+    /// The WAV file to write (16 kHz, mono, 16-bit).
+    #[arg(long)]
+    out: PathBuf,
+    /// Input device name, as `devices` lists it (default: the system default).
+    #[arg(long)]
+    device: Option<String>,
+}
+
+pub fn devices(json: bool) -> ExitCode {
+    let list = list_input_devices();
+    if json {
+        match serde_json::to_string_pretty(&list) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    if list.is_empty() {
+        println!("No input devices found. Connect a microphone or enable one in the system sound settings.");
+        return ExitCode::from(1);
+    }
+    for d in &list {
+        println!(
+            "{} {}  ({} Hz, {} ch, {})",
+            if d.is_default { "*" } else { " " },
+            d.name,
+            d.sample_rate,
+            d.channels,
+            d.sample_format
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn record(args: RecordArgs) -> ExitCode {
+    if !(args.seconds > 0.0 && args.seconds.is_finite()) {
+        eprintln!("error: --seconds must be a positive number");
+        return ExitCode::from(2);
+    }
+    let opts = RecordOptions {
+        device: args.device,
+        max_duration: Some(Duration::from_secs_f64(args.seconds)),
+        ..RecordOptions::default()
+    };
+    let recorder = match Recorder::start(opts, &args.out, |event| match event {
+        CaptureEvent::Started { device, sample_rate, channels, sample_format } => {
+            eprintln!("recording from {device} ({sample_rate} Hz, {channels} ch, {sample_format})");
+        }
+        CaptureEvent::Silence { silent_ms } => eprintln!("warning: no sound for {:.1} s — is the microphone muted?", silent_ms as f64 / 1000.0),
+        CaptureEvent::Ended { reason: StopReason::DeviceLost { message } | StopReason::WriteFailed { message } } => {
+            eprintln!("warning: {message}")
+        }
+        _ => {}
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // The recorder stops itself at the maximum duration (or on a fault).
+    while !recorder.is_finished() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    match recorder.stop() {
+        Ok(s) => {
+            println!(
+                "wrote {} ({:.2} s, {} samples at 16 kHz; device {} Hz × {} ch; dropped {})",
+                s.path.display(),
+                s.duration_ms as f64 / 1000.0,
+                s.samples,
+                s.native_rate,
+                s.native_channels,
+                s.dropped
+            );
+            match s.reason {
+                StopReason::Requested | StopReason::MaxDuration => ExitCode::SUCCESS,
+                _ => ExitCode::from(1),
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
