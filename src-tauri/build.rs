@@ -2,7 +2,20 @@
 //! `allow-<command>` permission for each, so the capability file can grant the
 //! window exactly the commands it uses and nothing else.
 
-const COMMANDS: &[&str] = &["load_bank", "reload_bank", "open_question", "save_star_note", "set_starred", "check_quiz"];
+const COMMANDS: &[&str] = &[
+    "load_bank",
+    "reload_bank",
+    "open_question",
+    "save_star_note",
+    "set_starred",
+    "check_quiz",
+    "list_microphones",
+    "set_microphone",
+    "start_recording",
+    "stop_recording",
+    "delete_attempt",
+    "attempt_audio_path",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -1,8 +1,9 @@
 //! The desktop shell. It owns only Tauri concerns: the window, the managed
-//! state and the IPC commands in [`commands`], each a one-line call into
-//! `starling-studio`.
+//! state and the IPC commands in [`commands`] and [`recording`], each a thin
+//! call into `starling-studio`.
 
 mod commands;
+mod recording;
 mod state;
 
 use tauri::Manager;
@@ -11,16 +12,38 @@ use starling_studio::{DataPaths, IpcError, Studio, StudioError};
 
 use crate::state::AppState;
 
+/// Creates the main window from its `tauri.conf.json` entry. With
+/// `--data-dir`, the webview keeps its own storage (theme, preferences) there
+/// too, so a data folder is a complete, separate profile.
+fn open_main_window(app: &mut tauri::App, data_dir: Option<&std::path::Path>) -> tauri::Result<()> {
+    let config = app.config().app.windows.iter().find(|w| w.label == "main").cloned().unwrap_or_default();
+    let mut builder = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?;
+    if let Some(dir) = data_dir {
+        builder = builder.data_directory(dir.join("webview"));
+    }
+    builder.build()?;
+    Ok(())
+}
+
 /// Builds and runs the app until its last window closes. `data_dir`, when
 /// given, replaces the platform's app data folder.
 pub fn run(data_dir: Option<std::path::PathBuf>) {
     tauri::Builder::default()
-        .setup(|app| {
-            let paths = match data_dir {
+        .setup(move |app| {
+            let paths = match &data_dir {
                 Some(dir) => Some(DataPaths::new(dir)),
                 None => DataPaths::resolve(app.path().app_data_dir().ok()),
             };
+            open_main_window(app, data_dir.as_deref())?;
             let opened = paths.ok_or(StudioError::NoDataDir).and_then(Studio::open);
+            if let Ok(studio) = &opened {
+                // Playback may read recordings, and nothing else, through the asset protocol.
+                let recordings = studio.paths().recordings();
+                let _ = std::fs::create_dir_all(&recordings);
+                if let Err(e) = app.asset_protocol_scope().allow_directory(&recordings, false) {
+                    tracing::warn!(error = %e, "could not allow playback of recordings");
+                }
+            }
             let state = match opened {
                 Ok(studio) => AppState::ready(studio),
                 Err(e) => {
@@ -38,6 +61,12 @@ pub fn run(data_dir: Option<std::path::PathBuf>) {
             commands::save_star_note,
             commands::set_starred,
             commands::check_quiz,
+            recording::list_microphones,
+            recording::set_microphone,
+            recording::start_recording,
+            recording::stop_recording,
+            recording::delete_attempt,
+            recording::attempt_audio_path,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

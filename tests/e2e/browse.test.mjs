@@ -38,11 +38,13 @@ test("browse with filters and the keyboard; broken user decks are reported", asy
     assert.match(await revealed.getText(), /Sample answer/i);
     await screenshot(browser, "browse-revealed");
 
-    // t cycles the theme: system -> light -> dark.
+    // t cycles the theme (system, light, dark); a fresh profile starts at system.
     await browser.execute(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+    const theme = () => browser.execute(() => document.documentElement.dataset.theme);
     await browser.keys("t");
+    assert.equal(await theme(), "light");
     await browser.keys("t");
-    assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "dark");
+    assert.equal(await theme(), "dark");
     await screenshot(browser, "browse-dark");
 
     // A search with no hits shows the empty state.

@@ -17,6 +17,8 @@ const APP_PACKAGES: &[&str] = &[
     "librsvg2-dev",
     "libxdo-dev",
     "libasound2-dev",
+    "gstreamer1.0-plugins-base",
+    "gstreamer1.0-plugins-good",
     "file",
 ];
 

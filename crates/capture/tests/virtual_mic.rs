@@ -115,3 +115,66 @@ fn an_unknown_device_is_refused_clearly_and_leaves_no_file() {
     assert!(err.to_string().contains("\"No Such Microphone 3000\" is not available"), "{err}");
     assert!(!out.exists());
 }
+
+/// Mounts a 160 KiB tmpfs (about 5 s of 16 kHz audio) and unmounts it on drop.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount() -> Option<SmallDisk> {
+        let dir = std::env::temp_dir().join(format!("starling-full-disk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ok = Command::new("mount").args(["-t", "tmpfs", "-o", "size=160k", "tmpfs"]).arg(&dir).status().is_ok_and(|s| s.success());
+        ok.then_some(SmallDisk(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+#[ignore = "needs the virtual microphone that `cargo xtask test` starts"]
+fn a_full_disk_stops_the_take_and_keeps_a_valid_wav() {
+    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let Some(disk) = SmallDisk::mount() else {
+        assert!(!is_root, "running as root, mounting a small tmpfs must work");
+        eprintln!("not root: the full-disk case is covered by wav::tests::a_full_disk_leaves_a_valid_wav_of_what_was_written");
+        return;
+    };
+    let _turn = mic();
+    let dir = tempfile::tempdir().unwrap();
+    let speech = dir.path().join("speech.wav");
+    speak(SENTENCE, &speech);
+    let out = disk.0.join("take.wav");
+    let ended = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let e2 = ended.clone();
+    let opts = RecordOptions { max_duration: Some(Duration::from_secs(20)), ..RecordOptions::default() };
+    let recorder = Recorder::start(opts, &out, move |e| {
+        if let CaptureEvent::Ended { reason } = e {
+            *e2.lock().unwrap() = Some(reason);
+        }
+    })
+    .unwrap();
+    let mut player = play(&speech);
+    while !recorder.is_finished() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let summary = recorder.stop().unwrap();
+    let _ = player.kill();
+    let _ = player.wait();
+    let StopReason::WriteFailed { message } = &summary.reason else {
+        panic!("expected a write failure, got {:?}", summary.reason)
+    };
+    assert!(message.contains("Check free disk space"), "{message}");
+    assert_eq!(ended.lock().unwrap().as_ref(), Some(&summary.reason));
+    let info = wav::inspect(&out).unwrap();
+    assert_eq!(info.frames, summary.samples);
+    let secs = info.frames as f64 / 16_000.0;
+    assert!((4.0..5.2).contains(&secs), "{secs:.2} s fit on a 160 KiB disk");
+    let samples: Vec<i16> = hound::WavReader::open(&out).unwrap().samples::<i16>().map(Result::unwrap).collect();
+    assert_eq!(samples.len() as u64, info.frames);
+    assert!(rms(&samples) > 0.02);
+}

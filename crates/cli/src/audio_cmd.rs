@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::Args;
 
 use starling_capture::{list_input_devices, CaptureEvent, RecordOptions, Recorder, StopReason};
+use starling_studio::{DataPaths, Studio, StudioError};
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
@@ -14,8 +15,12 @@ pub struct RecordArgs {
     #[arg(long)]
     seconds: f64,
     /// The WAV file to write (16 kHz, mono, 16-bit).
+    #[arg(long, required_unless_present = "question", conflicts_with = "question")]
+    out: Option<PathBuf>,
+    /// Record an answer to this question into Starling's data (an attempt with
+    /// its WAV in the recordings folder), exactly as the app does.
     #[arg(long)]
-    out: PathBuf,
+    question: Option<String>,
     /// Input device name, as `devices` lists it (default: the system default).
     #[arg(long)]
     device: Option<String>,
@@ -50,6 +55,41 @@ pub fn devices(json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn report(event: CaptureEvent) {
+    match event {
+        CaptureEvent::Started { device, sample_rate, channels, sample_format } => {
+            eprintln!("recording from {device} ({sample_rate} Hz, {channels} ch, {sample_format})");
+        }
+        CaptureEvent::Silence { silent_ms } => {
+            eprintln!("warning: no sound for {:.1} s — is the microphone muted?", silent_ms as f64 / 1000.0)
+        }
+        CaptureEvent::Ended { reason: StopReason::DeviceLost { message } | StopReason::WriteFailed { message } } => {
+            eprintln!("warning: {message}")
+        }
+        _ => {}
+    }
+}
+
+/// Records into a new attempt of `question`, through the same studio code the app uses.
+fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, StudioError> {
+    let paths = DataPaths::resolve(None).ok_or(StudioError::NoDataDir)?;
+    let mut studio = Studio::open(paths)?;
+    let attempt = studio.start_recording(question, opts, report)?;
+    println!("attempt {} started: {}", attempt.id, attempt.audio_file.as_deref().unwrap_or(""));
+    while !studio.recording_ended() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let done = studio.stop_recording()?;
+    println!(
+        "attempt {} {}: {:.2} s{}",
+        done.id,
+        done.state.as_str(),
+        done.duration_ms.unwrap_or(0) as f64 / 1000.0,
+        done.error.map(|e| format!(" ({e})")).unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn record(args: RecordArgs) -> ExitCode {
     if !(args.seconds > 0.0 && args.seconds.is_finite()) {
         eprintln!("error: --seconds must be a positive number");
@@ -60,16 +100,17 @@ pub fn record(args: RecordArgs) -> ExitCode {
         max_duration: Some(Duration::from_secs_f64(args.seconds)),
         ..RecordOptions::default()
     };
-    let recorder = match Recorder::start(opts, &args.out, |event| match event {
-        CaptureEvent::Started { device, sample_rate, channels, sample_format } => {
-            eprintln!("recording from {device} ({sample_rate} Hz, {channels} ch, {sample_format})");
-        }
-        CaptureEvent::Silence { silent_ms } => eprintln!("warning: no sound for {:.1} s — is the microphone muted?", silent_ms as f64 / 1000.0),
-        CaptureEvent::Ended { reason: StopReason::DeviceLost { message } | StopReason::WriteFailed { message } } => {
-            eprintln!("warning: {message}")
-        }
-        _ => {}
-    }) {
+    if let Some(question) = args.question {
+        return match record_attempt(&question, opts) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    let Some(out) = args.out else { return ExitCode::from(2) };
+    let recorder = match Recorder::start(opts, &out, report) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

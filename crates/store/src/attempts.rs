@@ -1,10 +1,12 @@
-//! Attempts: one spoken answer to a question. The table is created now so the
-//! recording step can fill it; this module reads it for the question view.
+//! Attempts: one spoken answer to a question. A row is written the moment
+//! recording starts (state `recording`) and finished when it stops, so an
+//! answer interrupted by a crash is found and recovered on the next start.
 
+use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Store, StoreError};
+use crate::{now_ms, Store, StoreError};
 
 /// Where an attempt is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -17,6 +19,15 @@ pub enum AttemptState {
 }
 
 impl AttemptState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Recording => "recording",
+            Self::Done => "done",
+            Self::Recovered => "recovered",
+            Self::Failed => "failed",
+        }
+    }
+
     fn parse(s: &str) -> Option<Self> {
         match s {
             "recording" => Some(Self::Recording),
@@ -39,31 +50,75 @@ pub struct Attempt {
     pub started_ms: i64,
     #[ts(type = "number | null")]
     pub duration_ms: Option<i64>,
+    /// The WAV file, relative to the recordings folder.
+    pub audio_file: Option<String>,
+    /// What went wrong, or what the user should know (for example that the
+    /// microphone was unplugged and the take was cut short).
     pub error: Option<String>,
+}
+
+const COLUMNS: &str = "id, question_id, state, started_ms, duration_ms, audio_file, error";
+
+fn attempt_from(r: &Row<'_>) -> rusqlite::Result<Attempt> {
+    let state: String = r.get(2)?;
+    Ok(Attempt {
+        id: r.get(0)?,
+        question_id: r.get(1)?,
+        // The CHECK constraint guarantees one of the four values.
+        state: AttemptState::parse(&state).unwrap_or(AttemptState::Failed),
+        started_ms: r.get(3)?,
+        duration_ms: r.get(4)?,
+        audio_file: r.get(5)?,
+        error: r.get(6)?,
+    })
 }
 
 impl Store {
     /// A question's attempts, newest first.
     pub fn attempts_for(&self, question_id: &str) -> Result<Vec<Attempt>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, question_id, state, started_ms, duration_ms, error FROM attempts
-             WHERE question_id = ?1 ORDER BY started_ms DESC, id DESC",
-        )?;
-        let rows = stmt
-            .query_map([question_id], |r| {
-                let state: String = r.get(2)?;
-                Ok(Attempt {
-                    id: r.get(0)?,
-                    question_id: r.get(1)?,
-                    // The CHECK constraint guarantees one of the four values.
-                    state: AttemptState::parse(&state).unwrap_or(AttemptState::Failed),
-                    started_ms: r.get(3)?,
-                    duration_ms: r.get(4)?,
-                    error: r.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let sql = format!("SELECT {COLUMNS} FROM attempts WHERE question_id = ?1 ORDER BY started_ms DESC, id DESC");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([question_id], attempt_from)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    /// One attempt by id.
+    pub fn attempt(&self, id: i64) -> Result<Option<Attempt>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM attempts WHERE id = ?1");
+        Ok(self.conn.query_row(&sql, [id], attempt_from).optional()?)
+    }
+
+    /// Attempts still marked `recording`: interrupted by a crash or a kill.
+    pub fn interrupted_attempts(&self) -> Result<Vec<Attempt>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM attempts WHERE state = 'recording' ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], attempt_from)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Records that an answer to `question_id` started recording into
+    /// `audio_file` (relative to the recordings folder).
+    pub fn begin_attempt(&self, question_id: &str, audio_file: &str, started_ms: i64) -> Result<Attempt, StoreError> {
+        self.conn.execute(
+            "INSERT INTO attempts (question_id, state, started_ms, audio_file) VALUES (?1, 'recording', ?2, ?3)",
+            params![question_id, started_ms, audio_file],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        self.attempt(id)?.ok_or(StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// Finishes an attempt with its final state, duration and note.
+    pub fn finish_attempt(&self, id: i64, state: AttemptState, duration_ms: Option<i64>, error: Option<&str>) -> Result<Attempt, StoreError> {
+        self.conn.execute(
+            "UPDATE attempts SET state = ?2, ended_ms = ?3, duration_ms = ?4, error = ?5 WHERE id = ?1",
+            params![id, state.as_str(), now_ms(), duration_ms, error],
+        )?;
+        self.attempt(id)?.ok_or(StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// Deletes an attempt (its transcript goes with it).
+    pub fn delete_attempt(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM attempts WHERE id = ?1", [id])? > 0)
     }
 }
 
@@ -86,9 +141,30 @@ mod tests {
         let a = store.attempts_for("q").unwrap();
         assert_eq!(a.iter().map(|a| a.state).collect::<Vec<_>>(), vec![AttemptState::Recording, AttemptState::Done]);
         assert_eq!(a[1].duration_ms, Some(5000));
+        assert_eq!(store.interrupted_attempts().unwrap().len(), 1);
         assert!(store
             .conn
             .execute("INSERT INTO attempts (question_id, state, started_ms) VALUES ('q', 'bogus', 1)", [])
             .is_err());
+    }
+}
+
+#[cfg(test)]
+mod lifecycle_tests {
+    use super::*;
+
+    #[test]
+    fn an_attempt_goes_from_recording_to_done_and_can_be_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        let a = store.begin_attempt("q", "1-q.wav", 1_000).unwrap();
+        assert_eq!((a.state, a.audio_file.as_deref(), a.duration_ms), (AttemptState::Recording, Some("1-q.wav"), None));
+        assert_eq!(store.interrupted_attempts().unwrap(), vec![a.clone()]);
+        let done = store.finish_attempt(a.id, AttemptState::Done, Some(61_500), Some("cut short")).unwrap();
+        assert_eq!((done.state, done.duration_ms, done.error.as_deref()), (AttemptState::Done, Some(61_500), Some("cut short")));
+        assert!(store.interrupted_attempts().unwrap().is_empty());
+        assert!(store.delete_attempt(a.id).unwrap());
+        assert!(!store.delete_attempt(a.id).unwrap());
+        assert_eq!(store.attempt(a.id).unwrap(), None);
     }
 }

@@ -14,6 +14,7 @@ pub mod attempts;
 mod error;
 pub mod notes;
 mod open;
+pub mod settings;
 pub mod schema;
 pub mod state;
 

@@ -4,6 +4,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use starling_bank::BankError;
+use starling_capture::CaptureError;
 use starling_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +23,18 @@ pub enum StudioError {
 
     #[error("Could not find a folder for Starling's data. Set STARLING_DATA_DIR to a writable folder.")]
     NoDataDir,
+
+    #[error(transparent)]
+    Capture(#[from] CaptureError),
+
+    #[error("A recording is already running. Stop it before starting another.")]
+    AlreadyRecording,
+
+    #[error("No recording is running.")]
+    NotRecording,
+
+    #[error("There is no attempt with id {0}. It may have been deleted.")]
+    UnknownAttempt(i64),
 }
 
 /// Broad classes of failure the UI treats differently.
@@ -40,6 +53,10 @@ pub enum ErrorKind {
     NotFound,
     /// The request does not make sense for its target.
     Invalid,
+    /// The microphone or the recording file failed.
+    Microphone,
+    /// Something else is running that must finish first.
+    Busy,
 }
 
 /// An error as it crosses IPC: a kind the UI can branch on and a sentence to show.
@@ -58,6 +75,10 @@ impl From<StudioError> for IpcError {
             StudioError::Bank(_) => ErrorKind::Bank,
             StudioError::UnknownQuestion(_) => ErrorKind::NotFound,
             StudioError::NotAQuiz(_) => ErrorKind::Invalid,
+            StudioError::Capture(_) => ErrorKind::Microphone,
+            StudioError::AlreadyRecording => ErrorKind::Busy,
+            StudioError::NotRecording => ErrorKind::Invalid,
+            StudioError::UnknownAttempt(_) => ErrorKind::NotFound,
         };
         IpcError { kind, message: e.to_string() }
     }

@@ -7,16 +7,18 @@
 //!
 //! - [`paths`] decides where the user's data lives.
 //! - [`error`] turns failures into the `{kind, message}` shape the UI shows.
+//! - [`recording`] records answers into attempts and recovers interrupted ones.
 //! - [`views`] holds the composite values sent to the UI.
 //! - [`bindings`] generates the TypeScript declarations of every IPC type.
 
 pub mod bindings;
 pub mod error;
 pub mod paths;
+pub mod recording;
 mod studio;
 pub mod views;
 
 pub use error::{ErrorKind, IpcError, StudioError};
 pub use paths::DataPaths;
 pub use studio::Studio;
-pub use views::{BankSnapshot, QuestionDetail};
+pub use views::{BankSnapshot, MicrophoneList, QuestionDetail, RecordingEvent};

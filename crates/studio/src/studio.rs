@@ -8,9 +8,10 @@ use crate::paths::DataPaths;
 use crate::views::{BankSnapshot, QuestionDetail};
 
 pub struct Studio {
-    paths: DataPaths,
-    bank: Bank,
-    store: Store,
+    pub(crate) paths: DataPaths,
+    pub(crate) bank: Bank,
+    pub(crate) store: Store,
+    pub(crate) active: Option<crate::recording::ActiveRecording>,
 }
 
 impl Studio {
@@ -23,7 +24,9 @@ impl Studio {
         }
         let bank = Bank::load(Some(&paths.decks()))?;
         tracing::info!(questions = bank.questions().len(), db = %paths.database().display(), "studio opened");
-        Ok(Studio { paths, bank, store })
+        let studio = Studio { paths, bank, store, active: None };
+        studio.recover_interrupted()?;
+        Ok(studio)
     }
 
     pub fn paths(&self) -> &DataPaths {

@@ -29,3 +29,35 @@ pub struct QuestionDetail {
     pub attempts: Vec<Attempt>,
     pub starred: bool,
 }
+
+/// Microphones for the picker, and the one the user chose before.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MicrophoneList {
+    pub devices: Vec<starling_capture::InputDevice>,
+    /// The remembered choice; `null` means the system default.
+    pub preferred: Option<String>,
+}
+
+/// What the recorder reports to the window while a take runs.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RecordingEvent {
+    Started { device: String },
+    Level { peak: f32, rms: f32, elapsed_ms: u32 },
+    Silence { silent_ms: u32 },
+    SoundResumed,
+    Ended { reason: starling_capture::StopReason },
+}
+
+impl From<starling_capture::CaptureEvent> for RecordingEvent {
+    fn from(e: starling_capture::CaptureEvent) -> Self {
+        use starling_capture::CaptureEvent as C;
+        match e {
+            C::Started { device, .. } => RecordingEvent::Started { device },
+            C::Level { peak, rms, elapsed_ms } => RecordingEvent::Level { peak, rms, elapsed_ms: elapsed_ms.min(u32::MAX as u64) as u32 },
+            C::Silence { silent_ms } => RecordingEvent::Silence { silent_ms: silent_ms.min(u32::MAX as u64) as u32 },
+            C::SoundResumed => RecordingEvent::SoundResumed,
+            C::Ended { reason } => RecordingEvent::Ended { reason },
+        }
+    }
+}

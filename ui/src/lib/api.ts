@@ -1,8 +1,11 @@
 // Typed calls to the Tauri commands. The types come from bindings.ts, which is
 // generated from the Rust types; only the command names are written here.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, convertFileSrc, invoke } from "@tauri-apps/api/core";
 import type {
+  Attempt,
   BankSnapshot,
+  MicrophoneList,
+  RecordingEvent,
   IpcError,
   QuestionDetail,
   QuizGrade,
@@ -31,4 +34,30 @@ export const api = {
   saveStarNote: (draft: StarNoteDraft) => call<StarNote | null>("save_star_note", { draft }),
   setStarred: (id: string, starred: boolean) => call<null>("set_starred", { id, starred }),
   checkQuiz: (id: string, chosen: number[]) => call<QuizGrade>("check_quiz", { id, chosen }),
+  listMicrophones: () => call<MicrophoneList>("list_microphones"),
+  setMicrophone: (name: string | null) => call<null>("set_microphone", { name }),
+  startRecording: (questionId: string, maxSeconds: number, onEvent: (e: RecordingEvent) => void) => {
+    const channel = new Channel<RecordingEvent>();
+    channel.onmessage = onEvent;
+    return call<Attempt>("start_recording", { questionId, maxSeconds, onEvent: channel });
+  },
+  stopRecording: () => call<Attempt>("stop_recording"),
+  deleteAttempt: (id: number) => call<null>("delete_attempt", { id }),
+  /**
+   * A `blob:` URL of an attempt's WAV for an <audio> element. WebKitGTK's media
+   * player cannot read the asset protocol directly, so the bytes are fetched
+   * through it (the scope allows only the recordings folder) and handed over as
+   * a blob. Revoke the URL when the player closes.
+   */
+  attemptAudioUrl: async (id: number) => {
+    const src = convertFileSrc(await call<string>("attempt_audio_path", { id }));
+    let response: Response;
+    try {
+      response = await fetch(src);
+    } catch (e) {
+      throw toIpcError({ kind: "not_found", message: `The recording could not be read (${String(e)}).` });
+    }
+    if (!response.ok) throw toIpcError({ kind: "not_found", message: `The recording could not be read (HTTP ${response.status}).` });
+    return URL.createObjectURL(new Blob([await response.blob()], { type: "audio/wav" }));
+  },
 };

@@ -130,7 +130,40 @@ export type QuestionState = { question_id: string, starred: boolean, view_count:
 
 export type AttemptState = "recording" | "done" | "recovered" | "failed";
 
-export type Attempt = { id: number, question_id: string, state: AttemptState, started_ms: number, duration_ms: number | null, error: string | null, };
+export type Attempt = { id: number, question_id: string, state: AttemptState, started_ms: number, duration_ms: number | null, 
+/**
+ * The WAV file, relative to the recordings folder.
+ */
+audio_file: string | null, 
+/**
+ * What went wrong, or what the user should know (for example that the
+ * microphone was unplugged and the take was cut short).
+ */
+error: string | null, };
+
+export type InputDevice = { 
+/**
+ * The name to pass back when choosing this device.
+ */
+name: string, is_default: boolean, 
+/**
+ * Default sample rate in Hz (0 when the device would not say).
+ */
+sample_rate: number, channels: number, 
+/**
+ * Default sample format, such as `i16` or `f32`.
+ */
+sample_format: string, };
+
+export type StopReason = { "kind": "requested" } | { "kind": "max_duration" } | { "kind": "device_lost", message: string, } | { "kind": "write_failed", message: string, };
+
+export type MicrophoneList = { devices: Array<InputDevice>, 
+/**
+ * The remembered choice; `null` means the system default.
+ */
+preferred: string | null, };
+
+export type RecordingEvent = { "kind": "started", device: string, } | { "kind": "level", peak: number, rms: number, elapsed_ms: number, } | { "kind": "silence", silent_ms: number, } | { "kind": "sound_resumed" } | { "kind": "ended", reason: StopReason, };
 
 export type BankSnapshot = { questions: Array<Question>, 
 /**
@@ -152,6 +185,6 @@ user_deck_dir: string, };
 
 export type QuestionDetail = { question: Question, note: StarNote | null, attempts: Array<Attempt>, starred: boolean, };
 
-export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid";
+export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy";
 
 export type IpcError = { kind: ErrorKind, message: string, };

@@ -7,6 +7,8 @@ describe("shortcuts", () => {
     expect(actionFor("ArrowUp", false, false)).toBe("prev");
     expect(actionFor("r", false, false)).toBe("reveal");
     expect(actionFor("x", false, false)).toBe(null);
+    expect(actionFor(" ", false, false)).toBe("record");
+    expect(actionFor(" ", true, false)).toBe(null);
   });
   it("leaves typing alone", () => {
     expect(actionFor("j", true, false)).toBe(null);

@@ -1,0 +1,228 @@
+//! Recording answers: each take becomes an attempt row the moment it starts
+//! and a WAV file in the recordings folder; takes interrupted by a crash are
+//! repaired and marked `recovered` the next time Starling opens.
+
+use std::path::{Path, PathBuf};
+
+use starling_capture::{wav, CaptureEvent, RecordOptions, Recorder, StopReason};
+use starling_store::{now_ms, Attempt, AttemptState};
+
+use crate::error::StudioError;
+use crate::studio::Studio;
+
+/// The settings key of the chosen microphone.
+const MIC_SETTING: &str = "microphone";
+
+/// A take in progress.
+pub struct ActiveRecording {
+    attempt: Attempt,
+    recorder: Recorder,
+}
+
+/// A file name that is safe on every file system and sorts by time.
+fn file_name(question_id: &str, started_ms: i64) -> String {
+    let safe: String = question_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    format!("{started_ms}-{safe}.wav")
+}
+
+impl Studio {
+    /// The microphone the user picked last time, if any.
+    pub fn preferred_microphone(&self) -> Result<Option<String>, StudioError> {
+        Ok(self.store.setting(MIC_SETTING)?)
+    }
+
+    /// Remembers the user's microphone (`None`: the system default).
+    pub fn set_preferred_microphone(&self, name: Option<&str>) -> Result<(), StudioError> {
+        Ok(self.store.set_setting(MIC_SETTING, name)?)
+    }
+
+    /// The attempt being recorded, if any.
+    pub fn recording(&self) -> Option<&Attempt> {
+        self.active.as_ref().map(|a| &a.attempt)
+    }
+
+    /// Whether the running take already ended by itself (time limit or fault).
+    pub fn recording_ended(&self) -> bool {
+        self.active.as_ref().is_some_and(|a| a.recorder.is_finished())
+    }
+
+    /// Starts recording an answer to `question_id`. The attempt row exists
+    /// (state `recording`) before the first sample is captured.
+    pub fn start_recording(
+        &mut self,
+        question_id: &str,
+        opts: RecordOptions,
+        on_event: impl FnMut(CaptureEvent) + Send + 'static,
+    ) -> Result<Attempt, StudioError> {
+        if self.active.is_some() {
+            return Err(StudioError::AlreadyRecording);
+        }
+        if self.bank.get(question_id).is_none() {
+            return Err(StudioError::UnknownQuestion(question_id.to_string()));
+        }
+        let started = now_ms();
+        let file = file_name(question_id, started);
+        let path = self.paths.recordings().join(&file);
+        let attempt = self.store.begin_attempt(question_id, &file, started)?;
+        match Recorder::start(opts, &path, on_event) {
+            Ok(recorder) => {
+                self.active = Some(ActiveRecording { attempt: attempt.clone(), recorder });
+                Ok(attempt)
+            }
+            Err(e) => {
+                self.store.delete_attempt(attempt.id)?;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Stops the take (if it has not stopped by itself) and finishes its row.
+    pub fn stop_recording(&mut self) -> Result<Attempt, StudioError> {
+        let active = self.active.take().ok_or(StudioError::NotRecording)?;
+        let id = active.attempt.id;
+        match active.recorder.stop() {
+            Ok(summary) => {
+                let note = match &summary.reason {
+                    StopReason::Requested => None,
+                    StopReason::MaxDuration => Some("Stopped at the maximum answer length.".to_string()),
+                    StopReason::DeviceLost { message } | StopReason::WriteFailed { message } => Some(message.clone()),
+                };
+                Ok(self.store.finish_attempt(id, AttemptState::Done, Some(summary.duration_ms as i64), note.as_deref())?)
+            }
+            Err(e) => {
+                // Keep whatever reached the disk.
+                let attempt = self.recover_one(&active.attempt)?;
+                tracing::error!(error = %e, attempt = id, "recording failed");
+                Ok(attempt)
+            }
+        }
+    }
+
+    /// Where an attempt's audio lives; only paths inside the recordings folder.
+    pub fn attempt_audio(&self, id: i64) -> Result<PathBuf, StudioError> {
+        let attempt = self.store.attempt(id)?.ok_or(StudioError::UnknownAttempt(id))?;
+        let file = attempt.audio_file.ok_or(StudioError::UnknownAttempt(id))?;
+        self.inside_recordings(&file).ok_or(StudioError::UnknownAttempt(id))
+    }
+
+    /// Deletes an attempt and its recording.
+    pub fn delete_attempt(&mut self, id: i64) -> Result<(), StudioError> {
+        if self.active.as_ref().is_some_and(|a| a.attempt.id == id) {
+            return Err(StudioError::AlreadyRecording);
+        }
+        let attempt = self.store.attempt(id)?.ok_or(StudioError::UnknownAttempt(id))?;
+        self.store.delete_attempt(id)?;
+        if let Some(path) = attempt.audio_file.as_deref().and_then(|f| self.inside_recordings(f)) {
+            if let Err(e) = std::fs::remove_file(&path) {
+                tracing::warn!(path = %path.display(), error = %e, "could not delete a recording");
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds attempts left `recording` by a crash, repairs their files and
+    /// marks them `recovered` (or `failed` when nothing usable is left).
+    pub fn recover_interrupted(&self) -> Result<Vec<Attempt>, StudioError> {
+        let mut out = Vec::new();
+        for attempt in self.store.interrupted_attempts()? {
+            out.push(self.recover_one(&attempt)?);
+        }
+        if !out.is_empty() {
+            tracing::warn!(count = out.len(), "recovered interrupted recordings");
+        }
+        Ok(out)
+    }
+
+    fn recover_one(&self, attempt: &Attempt) -> Result<Attempt, StudioError> {
+        let path = attempt.audio_file.as_deref().and_then(|f| self.inside_recordings(f));
+        let repaired = match &path {
+            Some(p) if p.exists() => wav::repair(p).map_err(|e| e.to_string()),
+            _ => Err("the recording file is missing".to_string()),
+        };
+        Ok(match repaired {
+            Ok(info) => self.store.finish_attempt(
+                attempt.id,
+                AttemptState::Recovered,
+                Some(info.duration_ms() as i64),
+                Some("Recovered after Starling stopped unexpectedly; the last moment may be missing."),
+            )?,
+            Err(reason) => self.store.finish_attempt(
+                attempt.id,
+                AttemptState::Failed,
+                None,
+                Some(&format!("This take could not be recovered: {reason}.")),
+            )?,
+        })
+    }
+
+    /// `file` joined to the recordings folder, unless it tries to leave it.
+    fn inside_recordings(&self, file: &str) -> Option<PathBuf> {
+        let rel = Path::new(file);
+        let plain = rel.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        plain.then(|| self.paths.recordings().join(rel))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DataPaths;
+
+    #[test]
+    fn file_names_are_safe_and_sortable() {
+        assert_eq!(file_name("behavior-difficult-bug", 17), "17-behavior-difficult-bug.wav");
+        assert_eq!(file_name("../etc/passwd", 1), "1-___etc_passwd.wav");
+    }
+
+    #[test]
+    fn a_take_cut_off_by_a_crash_is_recovered_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = DataPaths::new(dir.path());
+        let studio = Studio::open(paths.clone()).unwrap();
+        // What a killed recording leaves: a `recording` row and a WAV whose
+        // header is older than its data.
+        let a = studio.store.begin_attempt("behavior-difficult-bug", "5-x.wav", 5).unwrap();
+        let wav_path = paths.recordings().join("5-x.wav");
+        let mut sink = wav::WavSink::create(&wav_path).unwrap();
+        sink.write(&vec![0.1; 16_000]).unwrap();
+        sink.update_header().unwrap();
+        sink.write(&vec![0.1; 8_000]).unwrap();
+        sink.update_header().unwrap();
+        sink.abandon();
+        std::fs::OpenOptions::new().append(true).open(&wav_path).and_then(|mut f| std::io::Write::write_all(&mut f, &[0u8; 3200])).unwrap();
+        // A second interrupted take whose file never appeared.
+        let b = studio.store.begin_attempt("behavior-difficult-bug", "6-y.wav", 6).unwrap();
+        drop(studio);
+
+        let studio = Studio::open(paths).unwrap();
+        let got = studio.store.attempt(a.id).unwrap().unwrap();
+        assert_eq!(got.state, AttemptState::Recovered);
+        assert_eq!(got.duration_ms, Some(1_600));
+        assert_eq!(wav::inspect(&wav_path).unwrap().frames, 25_600);
+        let lost = studio.store.attempt(b.id).unwrap().unwrap();
+        assert_eq!(lost.state, AttemptState::Failed);
+        assert!(lost.error.unwrap().contains("file is missing"));
+        assert!(studio.store.interrupted_attempts().unwrap().is_empty());
+    }
+
+    #[test]
+    fn audio_paths_stay_inside_the_recordings_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let studio = Studio::open(DataPaths::new(dir.path())).unwrap();
+        let ok = studio.store.begin_attempt("q", "1-q.wav", 1).unwrap();
+        let evil = studio.store.begin_attempt("q", "../starling.db", 2).unwrap();
+        assert_eq!(studio.attempt_audio(ok.id).unwrap(), dir.path().join("recordings/1-q.wav"));
+        assert!(matches!(studio.attempt_audio(evil.id), Err(StudioError::UnknownAttempt(_))));
+        assert!(matches!(studio.attempt_audio(999), Err(StudioError::UnknownAttempt(999))));
+    }
+
+    #[test]
+    fn the_microphone_choice_is_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let studio = Studio::open(DataPaths::new(dir.path())).unwrap();
+        studio.set_preferred_microphone(Some("USB headset")).unwrap();
+        drop(studio);
+        let studio = Studio::open(DataPaths::new(dir.path())).unwrap();
+        assert_eq!(studio.preferred_microphone().unwrap().as_deref(), Some("USB headset"));
+    }
+}
