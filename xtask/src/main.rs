@@ -7,6 +7,7 @@
 //! - `test`    set up and run every test suite (CI runs exactly this)
 //! - `codegen` regenerate the TypeScript bindings from the Rust types
 //! - `e2e`     only the end-to-end tests (after building what they need)
+//! - `bench`   benchmarks that print figures (not part of `test`)
 
 mod audio;
 mod e2e;
@@ -25,6 +26,7 @@ commands:
   test      set up and run every test: Rust, UI unit, end-to-end in the real window
   codegen   regenerate ui/src/lib/bindings.ts from the Rust types
   e2e       build the UI and the app, then run only the end-to-end tests
+  bench     capture benchmark through the virtual microphone (STARLING_BENCH_MINUTES, default 3)
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("codegen") => codegen(),
         Some("e2e") => e2e_only(),
+        Some("bench") => bench(),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -73,6 +76,13 @@ fn codegen() -> Result<(), Fail> {
             .env("STARLING_WRITE_BINDINGS", "1")
             .current_dir(repo_root()),
     )
+}
+
+fn bench() -> Result<(), Fail> {
+    setup::system_packages(true)?;
+    let _mic = audio::VirtualMic::start()?;
+    util::step("capture benchmark");
+    cargo(&["bench", "--package", "starling-capture", "--bench", "capture"])
 }
 
 fn e2e_only() -> Result<(), Fail> {

@@ -132,7 +132,7 @@ impl Recorder {
         let device_name = opts.device.clone();
         let (d2, c2) = (dropped.clone(), captured.clone());
         let stream_thread = std::thread::Builder::new()
-            .name("starling-capture-stream".into())
+            .name("starling-mic".into())
             .spawn(move || match open_stream(device_name.as_deref(), d2, c2, err_tx) {
                 Err(e) => {
                     let _ = ready_tx.send(Err(e));
@@ -174,7 +174,7 @@ impl Recorder {
             info,
         };
         let handle = std::thread::Builder::new()
-            .name("starling-capture-writer".into())
+            .name("starling-wav".into())
             .spawn(move || writer.run(on_event))
             .map_err(|e| CaptureError::OpenFailed(e.to_string()))?;
         Ok(Recorder { stop, writer: Some(handle), path: path.to_path_buf() })
@@ -359,10 +359,15 @@ impl Writer {
             std::thread::sleep(Duration::from_millis(10));
         };
 
-        // Stop the stream, then take what it delivered before stopping.
+        // Stop the stream, then take what it delivered before stopping. A
+        // failed device may hang while its stream is torn down, so after a
+        // device fault the stream thread is left to finish on its own and the
+        // file is completed at once.
         if let Some((quit, thread)) = self.quit.take() {
             let _ = quit.send(());
-            let _ = thread.join();
+            if !matches!(reason, StopReason::DeviceLost { .. }) {
+                let _ = thread.join();
+            }
         }
         let mut reason = reason;
         if !matches!(reason, StopReason::WriteFailed { .. }) {

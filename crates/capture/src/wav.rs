@@ -110,14 +110,11 @@ impl<W: Write + Seek> WavSink<W> {
         Ok(self.samples)
     }
 
-    /// Gives up on the writer after a write error without touching the file
-    /// again; call [`repair`] on the path afterwards.
+    /// Gives up on the writer after a write error and closes the file; call
+    /// [`repair`] on the path afterwards. (hound tries a last header update as
+    /// it closes; on a full disk that may fail, which repair() makes good.)
     pub fn abandon(mut self) {
-        if let Some(w) = self.writer.take() {
-            // hound would try to finalize on drop; a failing disk makes that
-            // pointless, and repair() will fix the header from the real length.
-            std::mem::forget(w);
-        }
+        drop(self.writer.take());
     }
 }
 

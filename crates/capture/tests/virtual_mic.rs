@@ -178,3 +178,52 @@ fn a_full_disk_stops_the_take_and_keeps_a_valid_wav() {
     assert_eq!(samples.len() as u64, info.frames);
     assert!(rms(&samples) > 0.02);
 }
+
+/// The pid of the PulseAudio daemon serving this test run.
+fn pulse_pid() -> String {
+    let runtime = std::env::var("XDG_RUNTIME_DIR").expect("XDG_RUNTIME_DIR points at the test's PulseAudio");
+    std::fs::read_to_string(Path::new(&runtime).join("pulse/pid")).expect("the daemon wrote its pid").trim().to_string()
+}
+
+#[test]
+#[ignore = "needs the virtual microphone that `cargo xtask test` starts"]
+fn a_microphone_that_stops_delivering_ends_the_take_and_keeps_the_audio() {
+    let _turn = mic();
+    let dir = tempfile::tempdir().unwrap();
+    let speech = dir.path().join("speech.wav");
+    speak(SENTENCE, &speech);
+    let out = dir.path().join("take.wav");
+    let ended = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let e2 = ended.clone();
+    let opts = RecordOptions { max_duration: Some(Duration::from_secs(30)), ..RecordOptions::default() };
+    let recorder = Recorder::start(opts, &out, move |e| {
+        if let CaptureEvent::Ended { reason } = e {
+            *e2.lock().unwrap() = Some(reason);
+        }
+    })
+    .unwrap();
+    let mut player = play(&speech);
+    std::thread::sleep(Duration::from_secs(3));
+    // Freeze the sound server: the device stops delivering, as when a USB
+    // headset is pulled out.
+    let pid = pulse_pid();
+    assert!(Command::new("kill").args(["-STOP", &pid]).status().unwrap().success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !recorder.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let finished_while_frozen = recorder.is_finished();
+    assert!(Command::new("kill").args(["-CONT", &pid]).status().unwrap().success());
+    assert!(finished_while_frozen, "the take must end (and the file be finished) while the device is still gone");
+    let _ = player.kill();
+    let _ = player.wait();
+    let summary = recorder.stop().unwrap();
+    let StopReason::DeviceLost { message } = &summary.reason else { panic!("expected a lost device, got {:?}", summary.reason) };
+    assert!(message.contains("kept up to that point"), "{message}");
+    assert_eq!(ended.lock().unwrap().as_ref(), Some(&summary.reason));
+    let info = wav::inspect(&out).unwrap();
+    let secs = info.frames as f64 / 16_000.0;
+    assert!((2.5..4.0).contains(&secs), "kept {secs:.2} s of the 3 s before the freeze");
+    let samples: Vec<i16> = hound::WavReader::open(&out).unwrap().samples::<i16>().map(Result::unwrap).collect();
+    assert!(rms(&samples) > 0.02);
+}
