@@ -49,6 +49,23 @@ fn thread_cpu(prefix: &str) -> f64 {
     total
 }
 
+/// The live thread with the most CPU time, and that time.
+fn busiest_thread() -> (String, f64) {
+    let mut best = (String::new(), 0.0);
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return best };
+    for t in tasks.flatten() {
+        let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default().trim().to_string();
+        let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
+        let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+        let f: Vec<&str> = after.split_whitespace().collect();
+        let cpu = (f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)) / 100.0;
+        if cpu > best.1 {
+            best = (comm, cpu);
+        }
+    }
+    best
+}
+
 /// CPU seconds of the whole process, ended threads included.
 fn process_cpu() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -76,14 +93,17 @@ fn main() {
     std::thread::sleep(Duration::from_millis(500));
     // No maximum duration: a time limit cuts the file on purpose, which would
     // read as lost samples here.
+    let cpu_before = process_cpu();
     let wall = Instant::now();
     let recorder = Recorder::start(RecordOptions::default(), &out, |_| {}).expect("recording starts");
     let mut stream_cpu = 0.0f64;
     let mut writer_cpu = 0.0f64;
+    let mut busiest = (String::new(), 0.0);
     while wall.elapsed().as_secs_f64() < secs && !recorder.is_finished() {
         std::thread::sleep(Duration::from_millis(250));
         stream_cpu = thread_cpu("starling-mic");
         writer_cpu = thread_cpu("starling-wav");
+        busiest = busiest_thread();
     }
     let wall_secs = wall.elapsed().as_secs_f64();
     let s = recorder.stop().expect("recording stops");
@@ -92,7 +112,7 @@ fn main() {
 
     // On ALSA the data callback runs on a worker thread of cpal's; its time
     // is in the process total printed below.
-    let process_cpu = process_cpu();
+    let capture_cpu = process_cpu() - cpu_before;
     let samples: Vec<i16> = hound::WavReader::open(&out).expect("wav").samples::<i16>().map(|x| x.unwrap_or(0)).collect();
     let expected = (s.captured_frames as f64 * 16_000.0 / s.native_rate as f64).round() as i64;
     let written = s.samples as i64;
@@ -110,7 +130,12 @@ fn main() {
     println!("  device clock / wall     {:.5} ({device_secs:.2} s of audio in {wall_secs:.2} s)", device_secs / wall_secs);
     println!("  writer thread CPU       {:.2} s = {:.2} % of one core, {:.2} s per minute of audio", writer_cpu, 100.0 * writer_cpu / wall_secs, writer_cpu / minutes);
     println!("  stream thread CPU       {:.2} s = {:.2} % of one core", stream_cpu, 100.0 * stream_cpu / wall_secs);
-    println!("  whole process CPU       {:.2} s = {:.2} % of one core (includes the cpal callback thread and the tone set-up)", process_cpu, 100.0 * process_cpu / wall_secs);
+    println!(
+        "  all capture CPU         {:.2} s = {:.2} % of one core (every thread, the cpal/ALSA callback thread included)",
+        capture_cpu,
+        100.0 * capture_cpu / wall_secs
+    );
+    println!("  busiest thread          {} ({:.2} s)", busiest.0, busiest.1);
     let ok = lost == 0 && duplicated == 0 && (f / 440.0 - 1.0).abs() < 0.002;
     println!("{}", if ok { "result: OK (no lost or duplicated samples)" } else { "result: FAILED" });
     if !ok {

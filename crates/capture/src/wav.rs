@@ -156,7 +156,7 @@ pub fn repair(path: &Path) -> Result<WavInfo, CaptureError> {
     let len = file.metadata().map_err(io)?.len();
     let mut head = vec![0u8; len.min(64 * 1024) as usize];
     file.read_exact(&mut head).map_err(io)?;
-    let layout = parse_layout(&head).map_err(bad)?;
+    let layout = parse_layout(&head).map_err(|r| bad(r.to_string()))?;
     let block = (layout.channels as u64 * layout.bits_per_sample as u64 / 8).max(1);
     let data_len = (len - layout.data_offset).min(u32::MAX as u64 - layout.data_offset) / block * block;
     let end = layout.data_offset + data_len;
@@ -183,11 +183,11 @@ struct Layout {
     data_offset: u64,
 }
 
-fn parse_layout(b: &[u8]) -> Result<Layout, String> {
+fn parse_layout(b: &[u8]) -> Result<Layout, &'static str> {
     let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
     let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
     if b.len() < 12 || &b[0..4] != b"RIFF" || &b[8..12] != b"WAVE" {
-        return Err("it does not start with a RIFF/WAVE header".into());
+        return Err("it does not start with a RIFF/WAVE header");
     }
     let mut pos = 12usize;
     let mut fmt = None;
@@ -196,19 +196,19 @@ fn parse_layout(b: &[u8]) -> Result<Layout, String> {
         let size = u32_at(pos + 4) as usize;
         if id == b"fmt " {
             if pos + 8 + 16 > b.len() {
-                return Err("its format chunk is cut off".into());
+                return Err("its format chunk is cut off");
             }
             fmt = Some((u16_at(pos + 10), u32_at(pos + 12), u16_at(pos + 22)));
         } else if id == b"data" {
             let (channels, sample_rate, bits_per_sample) = fmt.ok_or("the data chunk comes before the format chunk")?;
             if channels == 0 || bits_per_sample == 0 || sample_rate == 0 {
-                return Err("its format chunk is invalid".into());
+                return Err("its format chunk is invalid");
             }
             return Ok(Layout { sample_rate, channels, bits_per_sample, data_offset: (pos + 8) as u64 });
         }
         pos += 8 + size + (size & 1);
     }
-    Err("no data chunk was found".into())
+    Err("no data chunk was found")
 }
 
 #[cfg(test)]

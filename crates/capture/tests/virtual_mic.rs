@@ -116,6 +116,22 @@ fn an_unknown_device_is_refused_clearly_and_leaves_no_file() {
     assert!(!out.exists());
 }
 
+type EndSlot = std::sync::Arc<std::sync::Mutex<Option<StopReason>>>;
+
+/// Starts a take of at most `max` that remembers why it ended by itself.
+fn start_watching_end(max: Duration, out: &Path) -> (Recorder, EndSlot) {
+    let ended: EndSlot = Default::default();
+    let slot = ended.clone();
+    let opts = RecordOptions { max_duration: Some(max), ..RecordOptions::default() };
+    let recorder = Recorder::start(opts, out, move |e| {
+        if let CaptureEvent::Ended { reason } = e {
+            *slot.lock().unwrap() = Some(reason);
+        }
+    })
+    .unwrap();
+    (recorder, ended)
+}
+
 /// Mounts a 160 KiB tmpfs (about 5 s of 16 kHz audio) and unmounts it on drop.
 struct SmallDisk(std::path::PathBuf);
 
@@ -149,15 +165,7 @@ fn a_full_disk_stops_the_take_and_keeps_a_valid_wav() {
     let speech = dir.path().join("speech.wav");
     speak(SENTENCE, &speech);
     let out = disk.0.join("take.wav");
-    let ended = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let e2 = ended.clone();
-    let opts = RecordOptions { max_duration: Some(Duration::from_secs(20)), ..RecordOptions::default() };
-    let recorder = Recorder::start(opts, &out, move |e| {
-        if let CaptureEvent::Ended { reason } = e {
-            *e2.lock().unwrap() = Some(reason);
-        }
-    })
-    .unwrap();
+    let (recorder, ended) = start_watching_end(Duration::from_secs(20), &out);
     let mut player = play(&speech);
     while !recorder.is_finished() {
         std::thread::sleep(Duration::from_millis(20));
@@ -193,15 +201,7 @@ fn a_microphone_that_stops_delivering_ends_the_take_and_keeps_the_audio() {
     let speech = dir.path().join("speech.wav");
     speak(SENTENCE, &speech);
     let out = dir.path().join("take.wav");
-    let ended = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let e2 = ended.clone();
-    let opts = RecordOptions { max_duration: Some(Duration::from_secs(30)), ..RecordOptions::default() };
-    let recorder = Recorder::start(opts, &out, move |e| {
-        if let CaptureEvent::Ended { reason } = e {
-            *e2.lock().unwrap() = Some(reason);
-        }
-    })
-    .unwrap();
+    let (recorder, ended) = start_watching_end(Duration::from_secs(30), &out);
     let mut player = play(&speech);
     std::thread::sleep(Duration::from_secs(3));
     // Freeze the sound server: the device stops delivering, as when a USB
