@@ -1,0 +1,304 @@
+//! The transcription engine: a small [`Transcriber`] trait, and its
+//! whisper-rs implementation with defaults chosen for interview answers.
+
+use std::ffi::c_void;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+use crate::error::TranscribeError;
+
+/// A word with its place in the audio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Word {
+    pub text: String,
+    pub start_ms: u32,
+    pub end_ms: u32,
+    /// Mean token probability, 0–1.
+    pub probability: f32,
+}
+
+/// A stretch of speech the model transcribed in one piece.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Segment {
+    pub start_ms: u32,
+    pub end_ms: u32,
+    pub text: String,
+    pub words: Vec<Word>,
+}
+
+/// The result of transcribing one recording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Transcript {
+    pub text: String,
+    pub segments: Vec<Segment>,
+    /// The model's name (its file stem).
+    pub model: String,
+    pub audio_ms: u32,
+    /// Wall-clock time the transcription took.
+    pub elapsed_ms: u32,
+}
+
+/// How to transcribe.
+#[derive(Debug, Clone)]
+pub struct TranscribeOptions {
+    pub language: String,
+    /// `None`: greedy decoding; `Some(n)`: beam search of width n.
+    pub beam_size: Option<usize>,
+    pub threads: usize,
+    /// A short prompt that keeps fillers ("um", "uh") in the text.
+    pub initial_prompt: Option<String>,
+    /// Segments the model thinks are more likely silence than speech are dropped.
+    pub no_speech_threshold: f32,
+}
+
+impl Default for TranscribeOptions {
+    fn default() -> Self {
+        TranscribeOptions {
+            language: "en".into(),
+            beam_size: None,
+            threads: std::thread::available_parallelism().map(|n| n.get().min(8)).unwrap_or(2),
+            initial_prompt: Some("Um, uh, hmm.".into()),
+            no_speech_threshold: 0.6,
+        }
+    }
+}
+
+/// Anything that turns 16 kHz mono samples into a transcript.
+pub trait Transcriber {
+    /// Transcribes `samples`; `progress` receives 0–100; setting `cancel`
+    /// stops the work with [`TranscribeError::Cancelled`].
+    fn transcribe(
+        &mut self,
+        samples: &[f32],
+        opts: &TranscribeOptions,
+        progress: &mut (dyn FnMut(u8) + Send),
+        cancel: &AtomicBool,
+    ) -> Result<Transcript, TranscribeError>;
+}
+
+/// whisper.cpp through whisper-rs.
+pub struct WhisperTranscriber {
+    ctx: WhisperContext,
+    name: String,
+}
+
+impl WhisperTranscriber {
+    /// Loads a ggml model file, refusing truncated or foreign files with a
+    /// clear error before whisper.cpp sees them.
+    pub fn load(path: &Path) -> Result<Self, TranscribeError> {
+        crate::ggml::check_file(path)?;
+        whisper_rs::install_logging_hooks();
+        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
+            .map_err(|e| TranscribeError::BadModel { path: path.to_path_buf(), reason: e.to_string() })?;
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+        Ok(WhisperTranscriber { ctx, name })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Annotations whisper writes for non-speech, which are not words.
+fn is_annotation(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('(') && t.ends_with(')')) || (t.starts_with('*') && t.ends_with('*'))
+}
+
+unsafe extern "C" fn abort_trampoline(data: *mut c_void) -> bool {
+    // SAFETY: `data` is the address of the AtomicBool borrowed for the whole
+    // `full()` call in `transcribe` below, which outlives every callback.
+    let flag = unsafe { &*(data as *const AtomicBool) };
+    flag.load(Ordering::Relaxed)
+}
+
+impl Transcriber for WhisperTranscriber {
+    fn transcribe(
+        &mut self,
+        samples: &[f32],
+        opts: &TranscribeOptions,
+        progress: &mut (dyn FnMut(u8) + Send),
+        cancel: &AtomicBool,
+    ) -> Result<Transcript, TranscribeError> {
+        let started = Instant::now();
+        let audio_ms = (samples.len() as u64 * 1000 / 16_000) as u32;
+        let empty = |started: Instant| Transcript {
+            text: String::new(),
+            segments: Vec::new(),
+            model: self.name.clone(),
+            audio_ms,
+            elapsed_ms: started.elapsed().as_millis() as u32,
+        };
+        if !has_speech_energy(samples) {
+            progress(100);
+            return Ok(empty(started));
+        }
+        let strategy = match opts.beam_size {
+            Some(n) if n > 1 => SamplingStrategy::BeamSearch { beam_size: n as i32, patience: -1.0 },
+            _ => SamplingStrategy::Greedy { best_of: 1 },
+        };
+        let mut params = FullParams::new(strategy);
+        params.set_language(Some(&opts.language));
+        params.set_n_threads(opts.threads.max(1) as i32);
+        params.set_token_timestamps(true);
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        params.set_suppress_blank(true);
+        params.set_suppress_nst(true);
+        params.set_no_speech_thold(opts.no_speech_threshold);
+        if let Some(p) = &opts.initial_prompt {
+            params.set_initial_prompt(p);
+        }
+        // Progress: whisper reports percent; forward it.
+        let (tx, rx) = std::sync::mpsc::channel::<i32>();
+        params.set_progress_callback_safe(move |p: i32| {
+            let _ = tx.send(p);
+        });
+        // SAFETY: the trampoline only reads the AtomicBool, which lives
+        // (borrowed from the caller) until after `full()` returns.
+        unsafe {
+            params.set_abort_callback(Some(abort_trampoline));
+            params.set_abort_callback_user_data(cancel as *const AtomicBool as *mut c_void);
+        }
+        let mut state = self.ctx.create_state().map_err(|e| TranscribeError::Engine(e.to_string()))?;
+        let result = state.full(params, samples);
+        for p in rx.try_iter() {
+            progress(p.clamp(0, 100) as u8);
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return Err(TranscribeError::Cancelled);
+        }
+        result.map_err(|e| TranscribeError::Engine(e.to_string()))?;
+        let eot = self.ctx.token_eot();
+        let mut segments = Vec::new();
+        for seg in state.as_iter() {
+            if seg.no_speech_probability() > opts.no_speech_threshold {
+                continue;
+            }
+            let text = seg.to_str_lossy().map(|s| s.trim().to_string()).unwrap_or_default();
+            if text.is_empty() || is_annotation(&text) {
+                continue;
+            }
+            let mut words: Vec<Word> = Vec::new();
+            let mut probs: Vec<f32> = Vec::new();
+            for t in 0..seg.n_tokens() {
+                let Some(tok) = seg.get_token(t) else { continue };
+                if tok.token_id() >= eot {
+                    continue;
+                }
+                let piece = tok.to_str_lossy().map(|s| s.into_owned()).unwrap_or_default();
+                let data = tok.token_data();
+                let (t0, t1) = ((data.t0.max(0) * 10) as u32, (data.t1.max(0) * 10) as u32);
+                let starts_word = piece.starts_with(' ') || words.is_empty();
+                if starts_word {
+                    if let Some(w) = words.last_mut() {
+                        w.probability = mean(&probs);
+                    }
+                    probs.clear();
+                    words.push(Word { text: piece.trim().to_string(), start_ms: t0, end_ms: t1.max(t0), probability: 0.0 });
+                } else if let Some(w) = words.last_mut() {
+                    w.text.push_str(&piece);
+                    w.end_ms = w.end_ms.max(t1);
+                }
+                probs.push(tok.token_probability());
+            }
+            if let Some(w) = words.last_mut() {
+                w.probability = mean(&probs);
+            }
+            words.retain(|w| !w.text.is_empty() && !is_annotation(&w.text));
+            // Keep times monotonic and inside the audio.
+            let mut last = 0;
+            for w in &mut words {
+                w.start_ms = w.start_ms.max(last).min(audio_ms);
+                w.end_ms = w.end_ms.max(w.start_ms).min(audio_ms);
+                last = w.start_ms;
+            }
+            segments.push(Segment {
+                start_ms: ((seg.start_timestamp().max(0) * 10) as u32).min(audio_ms),
+                end_ms: ((seg.end_timestamp().max(0) * 10) as u32).min(audio_ms),
+                text,
+                words,
+            });
+        }
+        progress(100);
+        let text = segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
+        Ok(Transcript { text, segments, model: self.name.clone(), audio_ms, elapsed_ms: started.elapsed().as_millis() as u32 })
+    }
+}
+
+fn mean(v: &[f32]) -> f32 {
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f32>() / v.len() as f32
+    }
+}
+
+/// An energy gate: speech needs at least 0.3 s of 30 ms frames clearly above
+/// the quietest frames of the clip, so silence, a steady hiss or a lone click
+/// never reach the model (which would invent text for them).
+pub fn has_speech_energy(samples: &[f32]) -> bool {
+    const FRAME: usize = 480;
+    let mut rms: Vec<f32> = samples
+        .chunks(FRAME)
+        .filter(|c| c.len() == FRAME)
+        .map(|c| (c.iter().map(|x| x * x).sum::<f32>() / FRAME as f32).sqrt())
+        .collect();
+    if rms.len() < 10 {
+        return false;
+    }
+    let frames = rms.clone();
+    rms.sort_by(f32::total_cmp);
+    let floor = rms[rms.len() / 10].max(1e-4);
+    let loud = frames.iter().filter(|&&r| r > 0.01 && r > floor * 4.0).count();
+    loud >= 10
+}
+
+/// The default place of the model folder's `PathBuf` (for callers that only
+/// have a name).
+pub fn model_path(models_dir: &Path, name: &str) -> PathBuf {
+    models_dir.join(format!("{name}.bin"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_energy_gate_rejects_silence_noise_and_clicks_but_not_speechlike_bursts() {
+        let n = 16_000 * 3;
+        assert!(!has_speech_energy(&vec![0.0; n]));
+        // Steady white noise: loud, but no frame stands out from the floor.
+        let mut seed = 1u32;
+        let noise: Vec<f32> = (0..n)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (seed >> 8) as f32 / (1u32 << 24) as f32 * 0.6 - 0.3
+            })
+            .collect();
+        assert!(!has_speech_energy(&noise));
+        // A 0.2 s click in silence: under 0.3 s of loud frames.
+        let mut click = vec![0.0f32; n];
+        for (i, x) in click[16_000..19_200].iter_mut().enumerate() {
+            *x = 0.8 * ((i as f32) * 0.3).sin();
+        }
+        assert!(!has_speech_energy(&click));
+        // Syllable-like bursts over a quiet floor.
+        let bursts: Vec<f32> = (0..n).map(|i| if (i / 3_200) % 2 == 0 { 0.3 * ((i as f32) * 0.05).sin() } else { 0.001 }).collect();
+        assert!(has_speech_energy(&bursts));
+    }
+
+    #[test]
+    fn annotations_are_not_words() {
+        assert!(is_annotation("[BLANK_AUDIO]"));
+        assert!(is_annotation(" (static) "));
+        assert!(!is_annotation("I fixed it."));
+    }
+}

@@ -1,0 +1,22 @@
+//! Local transcription, with no knowledge of the UI or the database.
+//!
+//! - [`engine`]: the [`Transcriber`] trait (16 kHz mono samples in, segments
+//!   and timed words out) and its whisper-rs implementation, with defaults
+//!   tuned for interview speech and a guard against text invented on silence.
+//! - [`audio`]: reading any WAV file hound understands as 16 kHz mono.
+//! - [`ct2`], [`ggml`], [`mel`], [`vocab`], [`convert`]: turning a
+//!   faster-whisper / CTranslate2 model folder into a whisper.cpp ggml file.
+//! - [`wer`]: word error rate, for tests and the model table.
+
+pub mod audio;
+pub mod convert;
+pub mod ct2;
+pub mod engine;
+mod error;
+pub mod ggml;
+pub mod mel;
+pub mod vocab;
+pub mod wer;
+
+pub use engine::{Segment, Transcriber, Transcript, TranscribeOptions, WhisperTranscriber, Word};
+pub use error::TranscribeError;
