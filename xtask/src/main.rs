@@ -11,6 +11,7 @@
 
 mod audio;
 mod e2e;
+mod models;
 mod setup;
 mod util;
 
@@ -103,7 +104,8 @@ fn test() -> Result<(), Fail> {
     npm(&root.join("ui"), &["test"])?;
     build_ui()?;
     let _mic = audio::VirtualMic::start()?;
-    util::step("Rust: unit and integration tests, including those that need the virtual microphone");
+    models::prepare()?;
+    util::step("Rust: unit and integration tests, including those that need the virtual microphone or a model");
     cargo(&["test", "--workspace", "--locked", "--", "--include-ignored"])?;
     util::step("building the app for the end-to-end tests");
     cargo(&["build", "--package", "starling-app", "--locked"])?;

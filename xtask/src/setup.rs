@@ -17,6 +17,9 @@ const APP_PACKAGES: &[&str] = &[
     "librsvg2-dev",
     "libxdo-dev",
     "libasound2-dev",
+    "cmake",
+    "clang",
+    "libclang-dev",
     "gstreamer1.0-plugins-base",
     "gstreamer1.0-plugins-good",
     "file",
@@ -32,6 +35,7 @@ const TEST_PACKAGES: &[&str] = &[
     "pulseaudio-utils",
     "libasound2-plugins",
     "espeak-ng",
+    "python3",
 ];
 
 /// Everything `test` needs.

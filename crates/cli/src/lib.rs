@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod audio_cmd;
 mod bank_cmd;
+mod transcribe_cmd;
 
 #[derive(Debug, Parser)]
 #[command(name = "starling", version, about = "Rehearse interview answers aloud — command-line entry")]
@@ -31,11 +32,17 @@ enum Command {
     },
     /// Record from a microphone into a 16 kHz mono WAV file.
     Record(audio_cmd::RecordArgs),
+    /// Transcribe a WAV file with a local Whisper model.
+    Transcribe(transcribe_cmd::TranscribeArgs),
+    /// Manage transcription models.
+    #[command(subcommand)]
+    Models(transcribe_cmd::ModelsCommand),
 }
 
 /// The subcommand names this entry understands; the app binary starts the
 /// window unless its first argument is one of these (or a help/version flag).
-pub const SUBCOMMANDS: &[&str] = &["bank", "devices", "record", "help", "--help", "-h", "--version", "-V"];
+pub const SUBCOMMANDS: &[&str] =
+    &["bank", "devices", "record", "transcribe", "models", "help", "--help", "-h", "--version", "-V"];
 
 /// Parses `args` (including the program name) and runs the subcommand.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -55,6 +62,8 @@ where
         Command::Bank(cmd) => bank_cmd::run(cmd),
         Command::Devices { json } => audio_cmd::devices(json),
         Command::Record(args) => audio_cmd::record(args),
+        Command::Transcribe(args) => transcribe_cmd::transcribe(args),
+        Command::Models(cmd) => transcribe_cmd::models(cmd),
     }
 }
 

@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use starling_bank::BankError;
 use starling_capture::CaptureError;
+use starling_transcribe::TranscribeError;
 use starling_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,18 @@ pub enum StudioError {
 
     #[error("There is no attempt with id {0}. It may have been deleted.")]
     UnknownAttempt(i64),
+
+    #[error(transparent)]
+    Transcribe(#[from] TranscribeError),
+
+    #[error("There is no model called `{0}`. Import or download one first (`starling models list` shows what is installed).")]
+    UnknownModel(String),
+
+    #[error("`{0}` cannot be a model name: use letters, digits, dots, hyphens and underscores.")]
+    BadModelName(String),
+
+    #[error("No transcription model is installed yet. Download one, or import a ggml .bin file or a faster-whisper model folder.")]
+    NoModel,
 }
 
 /// Broad classes of failure the UI treats differently.
@@ -57,6 +70,8 @@ pub enum ErrorKind {
     Microphone,
     /// Something else is running that must finish first.
     Busy,
+    /// A model could not be used or a transcription failed.
+    Transcription,
 }
 
 /// An error as it crosses IPC: a kind the UI can branch on and a sentence to show.
@@ -79,6 +94,9 @@ impl From<StudioError> for IpcError {
             StudioError::AlreadyRecording => ErrorKind::Busy,
             StudioError::NotRecording => ErrorKind::Invalid,
             StudioError::UnknownAttempt(_) => ErrorKind::NotFound,
+            StudioError::Transcribe(_) => ErrorKind::Transcription,
+            StudioError::UnknownModel(_) | StudioError::NoModel => ErrorKind::NotFound,
+            StudioError::BadModelName(_) => ErrorKind::Invalid,
         };
         IpcError { kind, message: e.to_string() }
     }

@@ -6,6 +6,7 @@
 //! tests need no window.
 //!
 //! - [`paths`] decides where the user's data lives.
+//! - [`models`] manages installed transcription models.
 //! - [`error`] turns failures into the `{kind, message}` shape the UI shows.
 //! - [`recording`] records answers into attempts and recovers interrupted ones.
 //! - [`views`] holds the composite values sent to the UI.
@@ -13,6 +14,7 @@
 
 pub mod bindings;
 pub mod error;
+pub mod models;
 pub mod paths;
 pub mod recording;
 mod studio;

@@ -36,7 +36,10 @@ pub fn parse(text: &str, json: bool) -> Result<Vec<String>, String> {
     if json {
         serde_json::from_str::<Vec<String>>(text).map_err(|e| format!("vocabulary.json is not a list of tokens: {e}"))
     } else {
-        Ok(text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l).to_string()).filter(|l| !l.is_empty()).collect())
+        // One token per line; a token may be empty (multilingual id 50256),
+        // so only the end of the file is trimmed.
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        Ok(body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l).to_string()).collect())
     }
 }
 
@@ -58,6 +61,7 @@ mod tests {
     #[test]
     fn parses_both_vocabulary_files() {
         assert_eq!(parse("a\nĠb\r\n", false).unwrap(), vec!["a", "Ġb"]);
+        assert_eq!(parse("a\n\nb\n", false).unwrap(), vec!["a", "", "b"]);
         assert_eq!(parse(r#"["a","Ġb"]"#, true).unwrap(), vec!["a", "Ġb"]);
         assert!(parse("{}", true).is_err());
     }

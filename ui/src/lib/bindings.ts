@@ -165,6 +165,26 @@ preferred: string | null, };
 
 export type RecordingEvent = { "kind": "started", device: string, } | { "kind": "level", peak: number, rms: number, elapsed_ms: number, } | { "kind": "silence", silent_ms: number, } | { "kind": "sound_resumed" } | { "kind": "ended", reason: StopReason, };
 
+export type InstalledModel = { name: string, path: string, bytes: number, is_default: boolean, };
+
+export type Word = { text: string, start_ms: number, end_ms: number, 
+/**
+ * Mean token probability, 0–1.
+ */
+probability: number, };
+
+export type Segment = { start_ms: number, end_ms: number, text: string, words: Array<Word>, };
+
+export type Transcript = { text: string, segments: Array<Segment>, 
+/**
+ * The model's name (its file stem).
+ */
+model: string, audio_ms: number, 
+/**
+ * Wall-clock time the transcription took.
+ */
+elapsed_ms: number, };
+
 export type BankSnapshot = { questions: Array<Question>, 
 /**
  * Every area, in the order the browser lists them.
@@ -185,6 +205,6 @@ user_deck_dir: string, };
 
 export type QuestionDetail = { question: Question, note: StarNote | null, attempts: Array<Attempt>, starred: boolean, };
 
-export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy";
+export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy" | "transcription";
 
 export type IpcError = { kind: ErrorKind, message: string, };

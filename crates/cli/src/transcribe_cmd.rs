@@ -1,0 +1,133 @@
+//! `transcribe` and `models`: local transcription from the command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use clap::{Args, Subcommand};
+
+use starling_studio::{DataPaths, Studio, StudioError};
+use starling_transcribe::{audio, TranscribeOptions, Transcriber, WhisperTranscriber};
+
+#[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    /// A WAV file (any rate, channels and sample format hound reads).
+    file: PathBuf,
+    /// An installed model's name, or the path of a ggml .bin file (default:
+    /// the default model).
+    #[arg(long)]
+    model: Option<String>,
+    /// Beam search width (default: greedy decoding).
+    #[arg(long)]
+    beam: Option<usize>,
+    /// Print segments and words with their times as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// List installed models.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a ggml .bin file or a faster-whisper / CTranslate2 model folder.
+    Import {
+        path: PathBuf,
+        /// The name to install it under (default: from the file or folder name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Choose the model used for new recordings.
+    Default { name: String },
+}
+
+fn studio() -> Result<Studio, StudioError> {
+    Studio::open(DataPaths::resolve(None).ok_or(StudioError::NoDataDir)?)
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(1)
+}
+
+pub fn transcribe(args: TranscribeArgs) -> ExitCode {
+    let run = || -> Result<starling_transcribe::Transcript, StudioError> {
+        let samples = audio::load_wav(&args.file)?;
+        let studio = studio()?;
+        let model = match &args.model {
+            Some(m) => studio.resolve_model(m)?,
+            None => PathBuf::from(studio.default_model()?.ok_or(StudioError::NoModel)?.path),
+        };
+        let mut engine = WhisperTranscriber::load(&model)?;
+        let opts = TranscribeOptions { beam_size: args.beam, ..TranscribeOptions::default() };
+        let cancel = AtomicBool::new(false);
+        Ok(engine.transcribe(&samples, &opts, &mut |_| {}, &cancel)?)
+    };
+    match run() {
+        Ok(t) if args.json => match serde_json::to_string_pretty(&t) {
+            Ok(s) => {
+                println!("{s}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        Ok(t) => {
+            for s in &t.segments {
+                println!("[{:>7.2} → {:>7.2}] {}", s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0, s.text);
+            }
+            eprintln!(
+                "{}: {:.1} s of audio in {:.1} s (real-time factor {:.2})",
+                t.model,
+                t.audio_ms as f64 / 1000.0,
+                t.elapsed_ms as f64 / 1000.0,
+                t.elapsed_ms as f64 / t.audio_ms.max(1) as f64
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub fn models(cmd: ModelsCommand) -> ExitCode {
+    let studio = match studio() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    match cmd {
+        ModelsCommand::List { json } => match studio.list_models() {
+            Ok(list) if json => match serde_json::to_string_pretty(&list) {
+                Ok(s) => {
+                    println!("{s}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            },
+            Ok(list) => {
+                if list.is_empty() {
+                    println!("No models installed. Import one with `starling models import PATH`.");
+                }
+                for m in list {
+                    println!("{} {:<24} {:>7.1} MB  {}", if m.is_default { "*" } else { " " }, m.name, m.bytes as f64 / 1e6, m.path);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        ModelsCommand::Import { path, name } => match studio.import_model(&path, name.as_deref()) {
+            Ok(m) => {
+                println!("installed {} ({:.1} MB){}", m.name, m.bytes as f64 / 1e6, if m.is_default { ", the default model" } else { "" });
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        ModelsCommand::Default { name } => match studio.set_default_model(&name) {
+            Ok(()) => {
+                println!("{name} is now the default model");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+    }
+}

