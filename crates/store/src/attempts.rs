@@ -39,6 +39,40 @@ impl AttemptState {
     }
 }
 
+/// Where an attempt's transcription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum TranscriptionState {
+    /// Not asked for yet (for example, no model was installed).
+    None,
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl TranscriptionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            _ => Self::None,
+        }
+    }
+}
+
 /// One recorded answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Attempt {
@@ -55,9 +89,12 @@ pub struct Attempt {
     /// What went wrong, or what the user should know (for example that the
     /// microphone was unplugged and the take was cut short).
     pub error: Option<String>,
+    pub transcription: TranscriptionState,
+    /// Why the last transcription failed.
+    pub transcription_error: Option<String>,
 }
 
-const COLUMNS: &str = "id, question_id, state, started_ms, duration_ms, audio_file, error";
+const COLUMNS: &str = "id, question_id, state, started_ms, duration_ms, audio_file, error, transcription, transcription_error";
 
 fn attempt_from(r: &Row<'_>) -> rusqlite::Result<Attempt> {
     let state: String = r.get(2)?;
@@ -70,6 +107,8 @@ fn attempt_from(r: &Row<'_>) -> rusqlite::Result<Attempt> {
         duration_ms: r.get(4)?,
         audio_file: r.get(5)?,
         error: r.get(6)?,
+        transcription: TranscriptionState::parse(&r.get::<_, String>(7)?),
+        transcription_error: r.get(8)?,
     })
 }
 

@@ -8,7 +8,7 @@
 //! - [`open`](Store::open) refuses a database from a newer Starling without writing to
 //!   it, runs an integrity check, then applies pending [`schema`] migrations.
 //! - [`notes`] holds STAR notes, [`state`] per-question state, [`attempts`]
-//!   recorded answers.
+//!   recorded answers, [`transcripts`] their text and word timings.
 
 pub mod attempts;
 mod error;
@@ -17,12 +17,14 @@ mod open;
 pub mod settings;
 pub mod schema;
 pub mod state;
+pub mod transcripts;
 
-pub use attempts::{Attempt, AttemptState};
+pub use attempts::{Attempt, AttemptState, TranscriptionState};
 pub use error::StoreError;
 pub use notes::{StarNote, StarNoteDraft};
 pub use open::Store;
 pub use state::QuestionState;
+pub use transcripts::StoredTranscript;
 
 /// Milliseconds since the Unix epoch, the time format of every `*_ms` column.
 pub fn now_ms() -> i64 {

@@ -4,8 +4,10 @@
 
 use rusqlite_migration::{Migrations, M};
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATION_LIST: &[M<'static>] = &[
+    // 1: question state, STAR notes, attempts, transcripts, settings.
+    M::up(
+        r#"
 CREATE TABLE question_states (
     question_id     TEXT PRIMARY KEY NOT NULL,
     starred         INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1)),
@@ -47,7 +49,20 @@ CREATE TABLE settings (
     value  TEXT NOT NULL
 );
 "#,
-)];
+    ),
+    // 2: transcription state per attempt, and the full transcript with its
+    // segments and word timings (JSON) beside the text.
+    M::up(
+        r#"
+ALTER TABLE attempts ADD COLUMN transcription TEXT NOT NULL DEFAULT 'none'
+    CHECK (transcription IN ('none', 'queued', 'running', 'done', 'failed'));
+ALTER TABLE attempts ADD COLUMN transcription_error TEXT;
+ALTER TABLE transcripts ADD COLUMN segments_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE transcripts ADD COLUMN audio_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE transcripts ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;
+"#,
+    ),
+];
 
 /// All migrations in order.
 pub fn migrations() -> Migrations<'static> {
@@ -64,5 +79,30 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().expect("migrations apply cleanly to an empty database");
+    }
+}
+
+#[cfg(test)]
+mod upgrade_tests {
+    use crate::{AttemptState, Store, TranscriptionState};
+
+    #[test]
+    fn a_version_1_database_upgrades_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            super::migrations().to_version(&mut conn, 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO attempts (question_id, state, started_ms, duration_ms, audio_file) VALUES ('q', 'done', 5, 900, '5-q.wav');
+                 INSERT INTO star_notes (question_id, situation, updated_ms) VALUES ('q', 'kept', 1);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), super::latest_version());
+        let a = &store.attempts_for("q").unwrap()[0];
+        assert_eq!((a.state, a.duration_ms, a.transcription), (AttemptState::Done, Some(900), TranscriptionState::None));
+        assert_eq!(store.star_note("q").unwrap().unwrap().situation, "kept");
     }
 }

@@ -45,6 +45,8 @@ pub fn typescript() -> String {
         starling_transcribe::Word,
         starling_transcribe::Segment,
         starling_transcribe::Transcript,
+        starling_store::TranscriptionState,
+        crate::transcription::TranscriptionEvent,
         crate::views::BankSnapshot,
         crate::views::QuestionDetail,
         crate::error::ErrorKind,

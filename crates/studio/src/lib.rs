@@ -9,6 +9,7 @@
 //! - [`models`] manages installed transcription models.
 //! - [`error`] turns failures into the `{kind, message}` shape the UI shows.
 //! - [`recording`] records answers into attempts and recovers interrupted ones.
+//! - [`transcription`] runs transcriptions in a worker process, one at a time.
 //! - [`views`] holds the composite values sent to the UI.
 //! - [`bindings`] generates the TypeScript declarations of every IPC type.
 
@@ -18,6 +19,7 @@ pub mod models;
 pub mod paths;
 pub mod recording;
 mod studio;
+pub mod transcription;
 pub mod views;
 
 pub use error::{ErrorKind, IpcError, StudioError};

@@ -168,10 +168,25 @@ impl Transcriber for WhisperTranscriber {
             params.set_abort_callback_user_data(cancel as *const AtomicBool as *mut c_void);
         }
         let mut state = self.ctx.create_state().map_err(|e| TranscribeError::Engine(e.to_string()))?;
-        let result = state.full(params, samples);
-        for p in rx.try_iter() {
-            progress(p.clamp(0, 100) as u8);
-        }
+        // Forward progress live from a helper thread. whisper-rs keeps the
+        // progress closure (and so the sender) alive after `full()`, so the
+        // helper stops on a flag rather than on the channel closing.
+        let finished = AtomicBool::new(false);
+        let result = std::thread::scope(|scope| {
+            let finished = &finished;
+            let progress = &mut *progress;
+            scope.spawn(move || loop {
+                match rx.recv_timeout(std::time::Duration::from_millis(50)) {
+                    Ok(p) => progress(p.clamp(0, 100) as u8),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) if finished.load(Ordering::Acquire) => break,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            });
+            let r = state.full(params, samples);
+            finished.store(true, Ordering::Release);
+            r
+        });
         if cancel.load(Ordering::Relaxed) {
             return Err(TranscribeError::Cancelled);
         }

@@ -139,7 +139,11 @@ audio_file: string | null,
  * What went wrong, or what the user should know (for example that the
  * microphone was unplugged and the take was cut short).
  */
-error: string | null, };
+error: string | null, transcription: TranscriptionState, 
+/**
+ * Why the last transcription failed.
+ */
+transcription_error: string | null, };
 
 export type InputDevice = { 
 /**
@@ -184,6 +188,10 @@ model: string, audio_ms: number,
  * Wall-clock time the transcription took.
  */
 elapsed_ms: number, };
+
+export type TranscriptionState = "none" | "queued" | "running" | "done" | "failed";
+
+export type TranscriptionEvent = { "kind": "queued", attempt_id: number, } | { "kind": "progress", attempt_id: number, percent: number, } | { "kind": "done", attempt_id: number, } | { "kind": "failed", attempt_id: number, message: string, };
 
 export type BankSnapshot = { questions: Array<Question>, 
 /**

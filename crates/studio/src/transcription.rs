@@ -1,0 +1,262 @@
+//! Transcribing attempts off the UI thread and outside the app's process.
+//!
+//! A [`TranscriptionRunner`] owns one thread and its own database connection.
+//! Jobs run one at a time in a worker process (the app's own binary with a
+//! hidden `__transcribe-worker` subcommand), so a crash inside whisper.cpp
+//! only fails that job: the attempt is marked failed with the reason and its
+//! recording is untouched. The worker reports on stdout, one JSON
+//! [`WorkerMessage`] per line.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use starling_store::{Store, StoredTranscript, TranscriptionState};
+use starling_transcribe::Transcript;
+
+use crate::error::StudioError;
+use crate::paths::DataPaths;
+use crate::studio::Studio;
+
+/// One line of the worker protocol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkerMessage {
+    Progress(u8),
+    Transcript(Transcript),
+    Error(String),
+}
+
+/// How to start a worker process.
+#[derive(Debug, Clone)]
+pub struct WorkerCommand {
+    pub program: PathBuf,
+    /// Arguments before the worker's own (normally `__transcribe-worker`).
+    pub prefix: Vec<String>,
+}
+
+impl WorkerCommand {
+    /// This very executable in worker mode.
+    pub fn current_exe() -> std::io::Result<Self> {
+        Ok(WorkerCommand { program: std::env::current_exe()?, prefix: vec!["__transcribe-worker".into()] })
+    }
+}
+
+/// A transcription to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub attempt_id: i64,
+    pub wav: PathBuf,
+    pub model: PathBuf,
+    pub model_name: String,
+}
+
+/// What the runner reports to the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TranscriptionEvent {
+    Queued { attempt_id: i32 },
+    Progress { attempt_id: i32, percent: u8 },
+    Done { attempt_id: i32 },
+    Failed { attempt_id: i32, message: String },
+}
+
+/// The transcription thread and its queue.
+pub struct TranscriptionRunner {
+    tx: Option<mpsc::Sender<Job>>,
+    current: Arc<Mutex<Option<(i64, Child)>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TranscriptionRunner {
+    pub fn start(
+        paths: &DataPaths,
+        worker: WorkerCommand,
+        on_event: impl Fn(TranscriptionEvent) + Send + 'static,
+    ) -> Result<Self, StudioError> {
+        let mut store = Store::open(&paths.database())?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let current: Arc<Mutex<Option<(i64, Child)>>> = Arc::default();
+        let cur = current.clone();
+        let thread = std::thread::Builder::new()
+            .name("starling-transcribe".into())
+            .spawn(move || {
+                for job in rx {
+                    let id = job.attempt_id as i32;
+                    let outcome = run_job(&job, &worker, &cur, &mut |p| on_event(TranscriptionEvent::Progress { attempt_id: id, percent: p }))
+                        .and_then(|t| save(&mut store, &job, &t));
+                    match outcome {
+                        Ok(()) => on_event(TranscriptionEvent::Done { attempt_id: id }),
+                        Err(message) => {
+                            tracing::warn!(attempt = job.attempt_id, %message, "transcription failed");
+                            let _ = store.set_transcription(job.attempt_id, TranscriptionState::Failed, Some(&message));
+                            on_event(TranscriptionEvent::Failed { attempt_id: id, message });
+                        }
+                    }
+                }
+            })
+            .map_err(|e| StudioError::Transcribe(starling_transcribe::TranscribeError::Engine(e.to_string())))?;
+        Ok(TranscriptionRunner { tx: Some(tx), current, thread: Some(thread) })
+    }
+
+    /// Adds a job to the queue (it runs after those before it).
+    pub fn enqueue(&self, job: Job) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(job);
+        }
+    }
+
+    /// The process id of the running worker and its attempt, if any.
+    pub fn running(&self) -> Option<(i64, u32)> {
+        self.current.lock().ok().and_then(|c| c.as_ref().map(|(id, child)| (*id, child.id())))
+    }
+
+    /// Stops the running job of `attempt_id` (its attempt becomes failed:
+    /// "cancelled").
+    pub fn cancel(&self, attempt_id: i64) -> bool {
+        if let Ok(mut c) = self.current.lock() {
+            if let Some((id, child)) = c.as_mut() {
+                if *id == attempt_id {
+                    return child.kill().is_ok();
+                }
+            }
+        }
+        false
+    }
+}
+
+impl Drop for TranscriptionRunner {
+    fn drop(&mut self) {
+        self.tx.take();
+        if let Ok(mut c) = self.current.lock() {
+            if let Some((_, child)) = c.as_mut() {
+                let _ = child.kill();
+            }
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run_job(
+    job: &Job,
+    worker: &WorkerCommand,
+    current: &Mutex<Option<(i64, Child)>>,
+    progress: &mut dyn FnMut(u8),
+) -> Result<Transcript, String> {
+    let mut cmd = Command::new(&worker.program);
+    cmd.args(&worker.prefix).arg("--model").arg(&job.model).arg("--wav").arg(&job.wav);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null());
+    let mut child = cmd.spawn().map_err(|e| format!("The transcription worker could not start ({e})."))?;
+    let stdout = child.stdout.take().ok_or("The transcription worker has no output.")?;
+    if let Ok(mut c) = current.lock() {
+        *c = Some((job.attempt_id, child));
+    }
+    let mut transcript = None;
+    let mut error = None;
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        match serde_json::from_str::<WorkerMessage>(&line) {
+            Ok(WorkerMessage::Progress(p)) => progress(p),
+            Ok(WorkerMessage::Transcript(t)) => transcript = Some(t),
+            Ok(WorkerMessage::Error(e)) => error = Some(e),
+            Err(_) => tracing::debug!(%line, "ignoring a line from the worker"),
+        }
+    }
+    let status = current.lock().ok().and_then(|mut c| c.take()).map(|(_, mut child)| child.wait());
+    if let Some(t) = transcript {
+        return Ok(t);
+    }
+    if let Some(e) = error {
+        return Err(e);
+    }
+    let how = match status {
+        Some(Ok(s)) => describe(s),
+        _ => "it could not be waited for".into(),
+    };
+    Err(format!("The transcription worker stopped unexpectedly ({how}). The recording is kept; retry to transcribe it again."))
+}
+
+#[cfg(unix)]
+fn describe(s: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (s.code(), s.signal()) {
+        (_, Some(9)) => "it was killed".into(),
+        (_, Some(sig)) => format!("signal {sig}"),
+        (Some(code), _) => format!("exit code {code}"),
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(not(unix))]
+fn describe(s: std::process::ExitStatus) -> String {
+    s.to_string()
+}
+
+fn save(store: &mut Store, job: &Job, t: &Transcript) -> Result<(), String> {
+    let segments_json = serde_json::to_string(&t.segments).map_err(|e| e.to_string())?;
+    store
+        .save_transcript(&StoredTranscript {
+            attempt_id: job.attempt_id,
+            model: job.model_name.clone(),
+            text: t.text.clone(),
+            segments_json,
+            audio_ms: t.audio_ms as i64,
+            elapsed_ms: t.elapsed_ms as i64,
+            created_ms: 0,
+        })
+        .map_err(|e| e.to_string())
+}
+
+impl Studio {
+    /// Prepares a transcription job for `attempt_id` with `model` (a name or
+    /// path; `None`: the default model) and marks the attempt queued. The
+    /// caller hands the job to a [`TranscriptionRunner`].
+    pub fn transcription_job(&self, attempt_id: i64, model: Option<&str>) -> Result<Job, StudioError> {
+        let wav = self.attempt_audio(attempt_id)?;
+        let (model_path, model_name) = match model {
+            Some(m) => {
+                let p = self.resolve_model(m)?;
+                let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| m.to_string());
+                (p, name)
+            }
+            None => {
+                let d = self.default_model()?.ok_or(StudioError::NoModel)?;
+                (PathBuf::from(d.path), d.name)
+            }
+        };
+        self.store.set_transcription(attempt_id, TranscriptionState::Queued, None)?;
+        Ok(Job { attempt_id, wav, model: model_path, model_name })
+    }
+
+    /// Jobs for every finished take still waiting for a transcript (for
+    /// example, recorded before any model was installed, or interrupted).
+    /// Empty when no model is installed yet.
+    pub fn pending_transcriptions(&self) -> Result<Vec<Job>, StudioError> {
+        if self.default_model()?.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut jobs = Vec::new();
+        for a in self.store.attempts_awaiting_transcription()? {
+            match self.transcription_job(a.id, None) {
+                Ok(j) => jobs.push(j),
+                Err(e) => tracing::warn!(attempt = a.id, error = %e, "cannot queue a transcription"),
+            }
+        }
+        Ok(jobs)
+    }
+
+    /// The stored transcript of an attempt, with its segments parsed.
+    pub fn transcript(&self, attempt_id: i64) -> Result<Option<Transcript>, StudioError> {
+        let Some(t) = self.store.transcript(attempt_id)? else { return Ok(None) };
+        let segments = serde_json::from_str(&t.segments_json).unwrap_or_default();
+        Ok(Some(Transcript { text: t.text, segments, model: t.model, audio_ms: t.audio_ms as u32, elapsed_ms: t.elapsed_ms as u32 }))
+    }
+}
