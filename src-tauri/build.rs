@@ -15,6 +15,12 @@ const COMMANDS: &[&str] = &[
     "stop_recording",
     "delete_attempt",
     "attempt_audio_path",
+    "list_models",
+    "import_model",
+    "set_default_model",
+    "transcribe_attempt",
+    "attempt_transcript",
+    "get_attempt",
 ];
 
 fn main() {

@@ -1,13 +1,16 @@
 //! The desktop shell. It owns only Tauri concerns: the window, the managed
-//! state and the IPC commands in [`commands`] and [`recording`], each a thin
+//! state and the IPC commands in [`commands`], [`recording`] and
+//! [`transcription`], each a thin
 //! call into `starling-studio`.
 
 mod commands;
 mod recording;
 mod state;
+mod transcription;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
+use starling_studio::transcription::{TranscriptionRunner, WorkerCommand};
 use starling_studio::{DataPaths, IpcError, Studio, StudioError};
 
 use crate::state::AppState;
@@ -45,12 +48,25 @@ pub fn run(data_dir: Option<std::path::PathBuf>) {
                 }
             }
             let state = match opened {
-                Ok(studio) => AppState::ready(studio),
+                Ok(studio) => {
+                    let handle = app.handle().clone();
+                    let runner = WorkerCommand::current_exe()
+                        .map_err(|e| e.to_string())
+                        .and_then(|w| {
+                            TranscriptionRunner::start(studio.paths(), w, move |ev| {
+                                let _ = handle.emit("transcription", ev);
+                            })
+                            .map_err(|e| e.to_string())
+                        });
+                    let runner = runner.inspect_err(|e| tracing::error!(error = %e, "transcription is unavailable")).ok();
+                    AppState::ready(studio, runner)
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "could not open Starling's data");
                     AppState::failed(IpcError::from(e))
                 }
             };
+            state.queue_pending();
             app.manage(state);
             Ok(())
         })
@@ -67,6 +83,12 @@ pub fn run(data_dir: Option<std::path::PathBuf>) {
             recording::stop_recording,
             recording::delete_attempt,
             recording::attempt_audio_path,
+            transcription::list_models,
+            transcription::import_model,
+            transcription::set_default_model,
+            transcription::transcribe_attempt,
+            transcription::attempt_transcript,
+            transcription::get_attempt,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

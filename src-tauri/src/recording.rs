@@ -44,9 +44,22 @@ pub async fn start_recording(
     })
 }
 
+/// Stops the take and, when a model is installed, queues its transcription.
 #[tauri::command]
 pub async fn stop_recording(state: State<'_, AppState>) -> Result<Attempt, IpcError> {
-    state.with(|s| Ok(s.stop_recording()?))
+    let (attempt, job) = state.with(|s| {
+        let attempt = s.stop_recording()?;
+        let job = match s.default_model()? {
+            Some(_) => Some(s.transcription_job(attempt.id, None)?),
+            None => None,
+        };
+        let attempt = if job.is_some() { s.attempt(attempt.id)? } else { attempt };
+        Ok((attempt, job))
+    })?;
+    if let Some(job) = job {
+        state.enqueue(job);
+    }
+    Ok(attempt)
 }
 
 #[tauri::command]

@@ -4,20 +4,38 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use starling_studio::transcription::{Job, TranscriptionRunner};
 use starling_studio::{ErrorKind, IpcError, Studio};
 
 pub struct AppState {
     studio: Mutex<Option<Studio>>,
+    runner: Option<TranscriptionRunner>,
     startup_error: Option<IpcError>,
 }
 
 impl AppState {
-    pub fn ready(studio: Studio) -> Self {
-        AppState { studio: Mutex::new(Some(studio)), startup_error: None }
+    pub fn ready(studio: Studio, runner: Option<TranscriptionRunner>) -> Self {
+        AppState { studio: Mutex::new(Some(studio)), runner, startup_error: None }
     }
 
     pub fn failed(error: IpcError) -> Self {
-        AppState { studio: Mutex::new(None), startup_error: Some(error) }
+        AppState { studio: Mutex::new(None), runner: None, startup_error: Some(error) }
+    }
+
+    /// Hands a job to the transcription runner.
+    pub fn enqueue(&self, job: Job) {
+        match &self.runner {
+            Some(r) => r.enqueue(job),
+            None => tracing::warn!(attempt = job.attempt_id, "no transcription runner; job dropped"),
+        }
+    }
+
+    /// Queues every finished take still waiting for a transcript.
+    pub fn queue_pending(&self) {
+        match self.with(|s| Ok(s.pending_transcriptions()?)) {
+            Ok(jobs) => jobs.into_iter().for_each(|j| self.enqueue(j)),
+            Err(e) => tracing::warn!(error = %e.message, "could not queue pending transcriptions"),
+        }
     }
 
     /// Runs `f` on the studio, or returns the start-up error.

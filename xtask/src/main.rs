@@ -89,6 +89,7 @@ fn bench() -> Result<(), Fail> {
 fn e2e_only() -> Result<(), Fail> {
     setup::all()?;
     let _mic = audio::VirtualMic::start()?;
+    models::prepare()?;
     build_ui()?;
     cargo(&["build", "--package", "starling-app"])?;
     util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");

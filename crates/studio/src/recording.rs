@@ -98,6 +98,11 @@ impl Studio {
         }
     }
 
+    /// One attempt as stored now.
+    pub fn attempt(&self, id: i64) -> Result<Attempt, StudioError> {
+        self.store.attempt(id)?.ok_or(StudioError::UnknownAttempt(id))
+    }
+
     /// Where an attempt's audio lives; only paths inside the recordings folder.
     pub fn attempt_audio(&self, id: i64) -> Result<PathBuf, StudioError> {
         let attempt = self.store.attempt(id)?.ok_or(StudioError::UnknownAttempt(id))?;

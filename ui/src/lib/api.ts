@@ -1,9 +1,13 @@
 // Typed calls to the Tauri commands. The types come from bindings.ts, which is
 // generated from the Rust types; only the command names are written here.
 import { Channel, convertFileSrc, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Attempt,
   BankSnapshot,
+  InstalledModel,
+  Transcript,
+  TranscriptionEvent,
   MicrophoneList,
   RecordingEvent,
   IpcError,
@@ -42,6 +46,14 @@ export const api = {
     return call<Attempt>("start_recording", { questionId, maxSeconds, onEvent: channel });
   },
   stopRecording: () => call<Attempt>("stop_recording"),
+  getAttempt: (id: number) => call<Attempt>("get_attempt", { id }),
+  listModels: () => call<InstalledModel[]>("list_models"),
+  importModel: (path: string, name: string | null) => call<InstalledModel>("import_model", { path, name }),
+  setDefaultModel: (name: string) => call<null>("set_default_model", { name }),
+  transcribeAttempt: (id: number, model: string | null) => call<null>("transcribe_attempt", { id, model }),
+  attemptTranscript: (id: number) => call<Transcript | null>("attempt_transcript", { id }),
+  onTranscription: (handler: (e: TranscriptionEvent) => void): Promise<UnlistenFn> =>
+    listen<TranscriptionEvent>("transcription", (e) => handler(e.payload)),
   deleteAttempt: (id: number) => call<null>("delete_attempt", { id }),
   /**
    * A `blob:` URL of an attempt's WAV for an <audio> element. WebKitGTK's media

@@ -1,0 +1,54 @@
+//! IPC commands for models and transcripts. Transcriptions run in the
+//! studio's [`TranscriptionRunner`] (a worker process per job); its progress
+//! reaches every window as `transcription` events.
+
+use std::path::PathBuf;
+
+use tauri::State;
+
+use starling_store::Attempt;
+use starling_studio::models::InstalledModel;
+use starling_studio::IpcError;
+use starling_transcribe::Transcript;
+
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn list_models(state: State<'_, AppState>) -> Result<Vec<InstalledModel>, IpcError> {
+    state.with(|s| Ok(s.list_models()?))
+}
+
+/// Imports a ggml file or a CTranslate2 folder (converting it takes a few
+/// seconds, off the UI thread), then queues every take still waiting for a
+/// transcript.
+#[tauri::command]
+pub async fn import_model(state: State<'_, AppState>, path: String, name: Option<String>) -> Result<InstalledModel, IpcError> {
+    let model = state.with(|s| Ok(s.import_model(&PathBuf::from(path.trim()), name.as_deref().filter(|n| !n.is_empty()))?))?;
+    state.queue_pending();
+    Ok(model)
+}
+
+#[tauri::command]
+pub async fn set_default_model(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+    state.with(|s| Ok(s.set_default_model(&name)?))
+}
+
+/// Transcribes (again) an attempt, with `model` or the default one. The old
+/// transcript stays until the new one is stored.
+#[tauri::command]
+pub async fn transcribe_attempt(state: State<'_, AppState>, id: i64, model: Option<String>) -> Result<(), IpcError> {
+    let job = state.with(|s| Ok(s.transcription_job(id, model.as_deref())?))?;
+    state.enqueue(job);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn attempt_transcript(state: State<'_, AppState>, id: i64) -> Result<Option<Transcript>, IpcError> {
+    state.with(|s| Ok(s.transcript(id)?))
+}
+
+/// The attempt as stored now (its transcription state included).
+#[tauri::command]
+pub async fn get_attempt(state: State<'_, AppState>, id: i64) -> Result<Attempt, IpcError> {
+    state.with(|s| Ok(s.attempt(id)?))
+}

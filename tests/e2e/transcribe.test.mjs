@@ -1,0 +1,103 @@
+// Local transcription in the real window: import a faster-whisper model
+// folder (converted by Starling), record an answer through the virtual
+// microphone, watch the transcript arrive, then transcribe it again with a
+// second model. The model folders come from `cargo xtask test`'s cache.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import { freshDataDir, launch, openQuestion, screenshot } from "./harness.mjs";
+
+const SENTENCE = "The situation was a slow reporting page. My task was to make it fast before the release.";
+const tiny = process.env.STARLING_CT2_TINY_EN;
+const base = process.env.STARLING_CT2_BASE;
+
+/** Word error rate after lower-casing and dropping punctuation. */
+function wer(reference, hypothesis) {
+  const words = (t) => t.toLowerCase().replace(/[^a-z0-9' ]/g, " ").split(/\s+/).filter(Boolean);
+  const r = words(reference);
+  const h = words(hypothesis);
+  let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= r.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= h.length; j++) cur[j] = Math.min(prev[j - 1] + (r[i - 1] === h[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+    prev = cur;
+  }
+  return prev[h.length] / r.length;
+}
+
+async function importModel(browser, path, name) {
+  await browser.$('[data-testid="model-path"]').setValue(path);
+  await browser.$('[data-testid="model-name"]').setValue(name);
+  await browser.$('[data-testid="model-import"]').click();
+  await browser.waitUntil(
+    async () => (await browser.$('[data-testid="model-imported"]').isExisting()) || (await browser.$('[data-testid="model-error"]').isExisting()),
+    { timeout: 240_000, interval: 250, timeoutMsg: `importing ${name} took too long` },
+  );
+  assert.equal(await browser.$('[data-testid="model-error"]').isExisting(), false, await browser.$('[data-testid="model-error"]').getText().catch(() => ""));
+  await browser.$(`[data-testid="model-row"][data-name="${name}"]`).waitForExist({ timeout: 5_000 });
+}
+
+test("import a model folder, record, transcript appears, re-transcribe with another model", async () => {
+  assert.ok(tiny && base, "STARLING_CT2_TINY_EN and STARLING_CT2_BASE must name the cached model folders");
+  const dataDir = freshDataDir();
+  const browser = await launch(dataDir);
+  try {
+    await browser.$('[data-testid="open-models"]').click();
+    await browser.$('[data-testid="no-models"]').waitForExist({ timeout: 5_000 });
+    await importModel(browser, tiny, "tiny.en");
+    await importModel(browser, base, "base");
+    await screenshot(browser, "models-imported");
+    await browser.keys("Escape");
+
+    await openQuestion(browser, "difficult bug", "behavior-difficult-bug");
+    const picker = await browser.$('[data-testid="mic-picker"]');
+    await browser.waitUntil(async () => (await picker.isEnabled()) && (await picker.$$("option").length) > 1, { timeout: 15_000 });
+    const names = await browser.execute(() => [...document.querySelectorAll('[data-testid="mic-picker"] option')].map((o) => o.value));
+    await picker.selectByAttribute("value", names.find((n) => /pulse/i.test(n)));
+    await browser.$('[data-testid="think-time"]').selectByAttribute("value", "0");
+    const speech = join(dataDir, "answer.wav");
+    execFileSync("espeak-ng", ["-w", speech, SENTENCE]);
+
+    await browser.$('[data-testid="record"]').click();
+    const view = await browser.$('[data-testid="answer-aloud"]');
+    await browser.waitUntil(async () => (await view.getAttribute("data-phase")) === "recording", { timeout: 10_000 });
+    const player = spawn("paplay", ["-d", "virtmic", speech]);
+    await new Promise((resolve) => player.on("exit", resolve));
+    await browser.pause(500);
+    await browser.$('[data-testid="stop"]').click();
+
+    const status = await browser.$('[data-testid="transcription"]');
+    await status.waitForExist({ timeout: 10_000 });
+    const seen = new Set();
+    await browser.waitUntil(
+      async () => {
+        seen.add(await status.getAttribute("data-state"));
+        return browser.$('[data-testid="transcript-text"]').isExisting();
+      },
+      { timeout: 120_000, interval: 100, timeoutMsg: "no transcript appeared" },
+    );
+    assert.ok(seen.has("queued") || seen.has("running"), `the attempt should show its transcription under way (saw ${[...seen]})`);
+    const text = await browser.$('[data-testid="transcript-text"]').getText();
+    const tinyWer = wer(SENTENCE, text);
+    console.log(`tiny.en in the app: WER ${(tinyWer * 100).toFixed(1)} %: ${text}`);
+    assert.ok(tinyWer <= 0.35, `tiny.en WER ${tinyWer.toFixed(2)}: ${text}`);
+    assert.equal(await browser.$('[data-testid="transcript-text"]').getAttribute("data-model"), "tiny.en");
+    await screenshot(browser, "transcript-tiny");
+
+    await browser.$('[data-testid="retranscribe-model"]').selectByAttribute("value", "base");
+    await browser.$('[data-testid="retranscribe"]').click();
+    await browser.waitUntil(async () => (await browser.$('[data-testid="transcript-text"]').getAttribute("data-model")) === "base", {
+      timeout: 120_000,
+      interval: 250,
+      timeoutMsg: "the base transcript never replaced the tiny.en one",
+    });
+    const again = await browser.$('[data-testid="transcript-text"]').getText();
+    const baseWer = wer(SENTENCE, again);
+    console.log(`base in the app: WER ${(baseWer * 100).toFixed(1)} %: ${again}`);
+    assert.ok(baseWer <= 0.35, `base WER ${baseWer.toFixed(2)}: ${again}`);
+    await screenshot(browser, "transcript-base");
+  } finally {
+    await browser.deleteSession();
+  }
+});
