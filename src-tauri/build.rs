@@ -21,6 +21,9 @@ const COMMANDS: &[&str] = &[
     "transcribe_attempt",
     "attempt_transcript",
     "get_attempt",
+    "model_catalog",
+    "download_model",
+    "cancel_download",
 ];
 
 fn main() {

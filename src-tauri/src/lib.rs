@@ -89,6 +89,9 @@ pub fn run(data_dir: Option<std::path::PathBuf>) {
             transcription::transcribe_attempt,
             transcription::attempt_transcript,
             transcription::get_attempt,
+            transcription::model_catalog,
+            transcription::download_model,
+            transcription::cancel_download,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -11,15 +11,17 @@ pub struct AppState {
     studio: Mutex<Option<Studio>>,
     runner: Option<TranscriptionRunner>,
     startup_error: Option<IpcError>,
+    /// Set to stop the model download in progress.
+    pub download_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
     pub fn ready(studio: Studio, runner: Option<TranscriptionRunner>) -> Self {
-        AppState { studio: Mutex::new(Some(studio)), runner, startup_error: None }
+        AppState { studio: Mutex::new(Some(studio)), runner, startup_error: None, download_cancel: Default::default() }
     }
 
     pub fn failed(error: IpcError) -> Self {
-        AppState { studio: Mutex::new(None), runner: None, startup_error: Some(error) }
+        AppState { studio: Mutex::new(None), runner: None, startup_error: Some(error), download_cancel: Default::default() }
     }
 
     /// Hands a job to the transcription runner.

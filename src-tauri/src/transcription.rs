@@ -3,12 +3,15 @@
 //! reaches every window as `transcription` events.
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 
+use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use starling_store::Attempt;
-use starling_studio::models::InstalledModel;
-use starling_studio::IpcError;
+use starling_studio::models::{CatalogModel, InstalledModel};
+use starling_studio::{IpcError, Studio};
 use starling_transcribe::Transcript;
 
 use crate::state::AppState;
@@ -51,4 +54,48 @@ pub async fn attempt_transcript(state: State<'_, AppState>, id: i64) -> Result<O
 #[tauri::command]
 pub async fn get_attempt(state: State<'_, AppState>, id: i64) -> Result<Attempt, IpcError> {
     state.with(|s| Ok(s.attempt(id)?))
+}
+
+#[tauri::command]
+pub async fn model_catalog(state: State<'_, AppState>) -> Result<Vec<CatalogModel>, IpcError> {
+    state.with(|s| Ok(s.catalog()?))
+}
+
+/// Download progress in bytes (total when the server says).
+#[derive(Clone, Serialize)]
+pub struct DownloadProgress {
+    done: u64,
+    total: Option<u64>,
+}
+
+/// Downloads a catalog model with progress over `on_progress`, throttled to
+/// about 10 updates a second; `cancel_download` stops it and removes the
+/// partial file.
+#[tauri::command]
+pub async fn download_model(state: State<'_, AppState>, name: String, on_progress: Channel<DownloadProgress>) -> Result<InstalledModel, IpcError> {
+    let dir = state.with(|s| Ok(s.models_dir()))?;
+    state.download_cancel.store(false, Ordering::SeqCst);
+    let cancel = state.download_cancel.clone();
+    let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
+    Studio::download_model(
+        &dir,
+        &name,
+        &mut |done, total| {
+            if last.elapsed().as_millis() >= 100 || Some(done) == total {
+                last = std::time::Instant::now();
+                let _ = on_progress.send(DownloadProgress { done, total });
+            }
+        },
+        &cancel,
+    )
+    .map_err(IpcError::from)?;
+    let model = state.with(|s| Ok(s.adopt_downloaded(&name)?))?;
+    state.queue_pending();
+    Ok(model)
+}
+
+#[tauri::command]
+pub async fn cancel_download(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.download_cancel.store(true, Ordering::SeqCst);
+    Ok(())
 }

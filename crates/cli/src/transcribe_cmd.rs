@@ -41,6 +41,9 @@ pub enum ModelsCommand {
     },
     /// Choose the model used for new recordings.
     Default { name: String },
+    /// Download a model the whisper.cpp project publishes (tiny.en, base.en,
+    /// small.en), verified against its published SHA-1.
+    Download { name: String },
 }
 
 fn studio() -> Result<Studio, StudioError> {
@@ -122,6 +125,31 @@ pub fn models(cmd: ModelsCommand) -> ExitCode {
             }
             Err(e) => fail(e),
         },
+        ModelsCommand::Download { name } => {
+            let mut last = 0u64;
+            let result = Studio::download_model(
+                &studio.models_dir(),
+                &name,
+                &mut |done, total| {
+                    if done >= last + 10_000_000 || Some(done) == total {
+                        last = done;
+                        match total {
+                            Some(t) => eprintln!("{:>6.1} / {:.1} MB", done as f64 / 1e6, t as f64 / 1e6),
+                            None => eprintln!("{:>6.1} MB", done as f64 / 1e6),
+                        }
+                    }
+                },
+                &AtomicBool::new(false),
+            )
+            .and_then(|_| studio.adopt_downloaded(&name));
+            match result {
+                Ok(m) => {
+                    println!("installed {} ({:.1} MB){}", m.name, m.bytes as f64 / 1e6, if m.is_default { ", the default model" } else { "" });
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
         ModelsCommand::Default { name } => match studio.set_default_model(&name) {
             Ok(()) => {
                 println!("{name} is now the default model");

@@ -42,6 +42,8 @@ pub fn typescript() -> String {
         crate::views::MicrophoneList,
         crate::views::RecordingEvent,
         crate::models::InstalledModel,
+        starling_transcribe::download::CatalogEntry,
+        crate::models::CatalogModel,
         starling_transcribe::Word,
         starling_transcribe::Segment,
         starling_transcribe::Transcript,

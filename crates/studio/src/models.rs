@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use ts_rs::TS;
 
+use starling_transcribe::download::{self, CatalogEntry};
 use starling_transcribe::{convert, ggml, TranscribeError, WhisperTranscriber};
 
 use crate::error::StudioError;
@@ -22,6 +23,13 @@ pub struct InstalledModel {
     #[ts(type = "number")]
     pub bytes: u64,
     pub is_default: bool,
+}
+
+/// A catalog entry and whether it is already installed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CatalogModel {
+    pub entry: CatalogEntry,
+    pub installed: bool,
 }
 
 /// A model name that is safe as a file name.
@@ -92,6 +100,43 @@ impl Studio {
             return Ok(p);
         }
         Err(StudioError::UnknownModel(name_or_path.to_string()))
+    }
+
+    /// The downloadable models, with whether each is installed.
+    pub fn catalog(&self) -> Result<Vec<CatalogModel>, StudioError> {
+        let installed = self.list_models()?;
+        Ok(download::CATALOG
+            .iter()
+            .map(|e| CatalogModel { entry: *e, installed: installed.iter().any(|m| m.name == e.name) })
+            .collect())
+    }
+
+    /// Downloads a catalog model into the models folder: resumable, verified
+    /// against its published checksum, then checked by loading it. Needs no
+    /// lock on the studio, so the UI stays responsive meanwhile.
+    pub fn download_model(
+        models_dir: &Path,
+        name: &str,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<PathBuf, StudioError> {
+        let entry = download::find(name).ok_or_else(|| StudioError::UnknownModel(name.to_string()))?;
+        let dest = models_dir.join(format!("{}.bin", entry.name));
+        let url = format!("{}/{}", download::base_url().trim_end_matches('/'), entry.file);
+        download::download(&url, entry.sha1, &dest, progress, cancel)?;
+        if let Err(e) = WhisperTranscriber::load(&dest) {
+            let _ = std::fs::remove_file(&dest);
+            return Err(e.into());
+        }
+        Ok(dest)
+    }
+
+    /// Makes a freshly downloaded model the default when none is chosen yet.
+    pub fn adopt_downloaded(&self, name: &str) -> Result<InstalledModel, StudioError> {
+        if self.store.setting(DEFAULT_SETTING)?.is_none() {
+            self.store.set_setting(DEFAULT_SETTING, Some(name))?;
+        }
+        self.list_models()?.into_iter().find(|m| m.name == name).ok_or_else(|| StudioError::UnknownModel(name.to_string()))
     }
 
     /// Imports a ggml `.bin` file (checked and loaded first) or a

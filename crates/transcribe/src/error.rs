@@ -22,6 +22,9 @@ pub enum TranscribeError {
     #[error("Transcription failed: {0}.")]
     Engine(String),
 
-    #[error("Transcription was cancelled.")]
+    #[error("Cancelled.")]
     Cancelled,
+
+    #[error("The model could not be downloaded: {0}. Check the connection and try again; the download resumes where it stopped.")]
+    Download(String),
 }

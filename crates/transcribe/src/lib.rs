@@ -6,11 +6,13 @@
 //! - [`audio`]: reading any WAV file hound understands as 16 kHz mono.
 //! - [`ct2`], [`ggml`], [`mel`], [`vocab`], [`convert`]: turning a
 //!   faster-whisper / CTranslate2 model folder into a whisper.cpp ggml file.
+//! - [`download`]: the model catalog and a resumable, checksum-verified download.
 //! - [`wer`]: word error rate, for tests and the model table.
 
 pub mod audio;
 pub mod convert;
 pub mod ct2;
+pub mod download;
 pub mod engine;
 mod error;
 pub mod ggml;

@@ -5,6 +5,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Attempt,
   BankSnapshot,
+  CatalogModel,
   InstalledModel,
   Transcript,
   TranscriptionEvent,
@@ -50,6 +51,13 @@ export const api = {
   listModels: () => call<InstalledModel[]>("list_models"),
   importModel: (path: string, name: string | null) => call<InstalledModel>("import_model", { path, name }),
   setDefaultModel: (name: string) => call<null>("set_default_model", { name }),
+  modelCatalog: () => call<CatalogModel[]>("model_catalog"),
+  downloadModel: (name: string, onProgress: (done: number, total: number | null) => void) => {
+    const channel = new Channel<{ done: number; total: number | null }>();
+    channel.onmessage = (p) => onProgress(p.done, p.total);
+    return call<InstalledModel>("download_model", { name, onProgress: channel });
+  },
+  cancelDownload: () => call<null>("cancel_download"),
   transcribeAttempt: (id: number, model: string | null) => call<null>("transcribe_attempt", { id, model }),
   attemptTranscript: (id: number) => call<Transcript | null>("attempt_transcript", { id }),
   onTranscription: (handler: (e: TranscriptionEvent) => void): Promise<UnlistenFn> =>

@@ -171,6 +171,22 @@ export type RecordingEvent = { "kind": "started", device: string, } | { "kind": 
 
 export type InstalledModel = { name: string, path: string, bytes: number, is_default: boolean, };
 
+export type CatalogEntry = { name: string, 
+/**
+ * The file name under the download base URL.
+ */
+file: string, 
+/**
+ * SHA-1 of the file, as whisper.cpp's models/README.md publishes it.
+ */
+sha1: string, 
+/**
+ * Approximate size in MiB, for display before the download starts.
+ */
+size_mib: number, };
+
+export type CatalogModel = { entry: CatalogEntry, installed: boolean, };
+
 export type Word = { text: string, start_ms: number, end_ms: number, 
 /**
  * Mean token probability, 0–1.
