@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "model_catalog",
     "download_model",
     "cancel_download",
+    "cancel_transcription",
 ];
 
 fn main() {

@@ -92,6 +92,7 @@ pub fn run(data_dir: Option<std::path::PathBuf>) {
             transcription::model_catalog,
             transcription::download_model,
             transcription::cancel_download,
+            transcription::cancel_transcription,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -32,6 +32,11 @@ impl AppState {
         }
     }
 
+    /// Stops the worker transcribing `attempt_id`, if it is the running job.
+    pub fn cancel_transcription(&self, attempt_id: i64) -> bool {
+        self.runner.as_ref().is_some_and(|r| r.cancel(attempt_id))
+    }
+
     /// Queues every finished take still waiting for a transcript.
     pub fn queue_pending(&self) {
         match self.with(|s| Ok(s.pending_transcriptions()?)) {

@@ -99,3 +99,10 @@ pub async fn cancel_download(state: State<'_, AppState>) -> Result<(), IpcError>
     state.download_cancel.store(true, Ordering::SeqCst);
     Ok(())
 }
+
+/// Stops the running transcription of an attempt (it becomes failed:
+/// cancelled, and can be retried).
+#[tauri::command]
+pub async fn cancel_transcription(state: State<'_, AppState>, id: i64) -> Result<bool, IpcError> {
+    Ok(state.cancel_transcription(id))
+}

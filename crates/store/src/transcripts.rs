@@ -75,6 +75,16 @@ impl Store {
             .optional()?)
     }
 
+    /// Per model: how many transcripts it made, and the total audio and
+    /// transcription time (for the measured real-time factor).
+    pub fn model_speed(&self) -> Result<Vec<(String, i64, i64, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT model, COUNT(*), SUM(audio_ms), SUM(elapsed_ms) FROM transcripts WHERE audio_ms > 0 GROUP BY model ORDER BY model",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Finished takes whose transcription never completed: never asked for,
     /// still queued, or interrupted while running.
     pub fn attempts_awaiting_transcription(&self) -> Result<Vec<Attempt>, StoreError> {
@@ -127,6 +137,7 @@ mod tests {
         let got = store.attempt(a.id).unwrap().unwrap();
         assert_eq!((got.transcription, got.transcription_error.as_deref()), (TranscriptionState::Failed, Some("worker crashed")));
         store.save_transcript(&StoredTranscript { text: "second".into(), model: "base".into(), ..t }).unwrap();
+        assert_eq!(store.model_speed().unwrap(), vec![("base".to_string(), 1, 1000, 200)]);
         assert_eq!(store.transcript(a.id).unwrap().unwrap().model, "base");
         assert_eq!(store.attempt(a.id).unwrap().unwrap().transcription_error, None);
         // Deleting the attempt deletes its transcript.

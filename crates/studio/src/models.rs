@@ -16,13 +16,18 @@ use crate::studio::Studio;
 const DEFAULT_SETTING: &str = "default_model";
 
 /// A model ready to use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct InstalledModel {
     pub name: String,
     pub path: String,
     #[ts(type = "number")]
     pub bytes: u64,
     pub is_default: bool,
+    /// Measured on this machine from its transcripts: seconds of work per
+    /// second of audio (lower is faster); `null` until it has transcribed.
+    pub real_time_factor: Option<f32>,
+    /// How many transcripts that figure comes from.
+    pub transcripts: u32,
 }
 
 /// A catalog entry and whether it is already installed.
@@ -56,6 +61,7 @@ impl Studio {
     /// Installed models, by name.
     pub fn list_models(&self) -> Result<Vec<InstalledModel>, StudioError> {
         let default = self.store.setting(DEFAULT_SETTING)?;
+        let speed = self.store.model_speed()?;
         let mut out = Vec::new();
         if let Ok(entries) = std::fs::read_dir(self.models_dir()) {
             for e in entries.flatten() {
@@ -63,7 +69,15 @@ impl Studio {
                 if path.extension().is_some_and(|x| x == "bin") && path.is_file() {
                     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                     let bytes = e.metadata().map(|m| m.len()).unwrap_or(0);
-                    out.push(InstalledModel { is_default: default.as_deref() == Some(name.as_str()), name, path: path.display().to_string(), bytes });
+                    let measured = speed.iter().find(|(m, ..)| *m == name);
+                    out.push(InstalledModel {
+                        is_default: default.as_deref() == Some(name.as_str()),
+                        real_time_factor: measured.map(|(_, _, audio, work)| *work as f32 / (*audio).max(1) as f32),
+                        transcripts: measured.map(|(_, n, ..)| *n as u32).unwrap_or(0),
+                        name,
+                        path: path.display().to_string(),
+                        bytes,
+                    });
                 }
             }
         }

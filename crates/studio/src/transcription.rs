@@ -117,8 +117,8 @@ impl TranscriptionRunner {
         self.current.lock().ok().and_then(|c| c.as_ref().map(|(id, child)| (*id, child.id())))
     }
 
-    /// Stops the running job of `attempt_id` (its attempt becomes failed:
-    /// "cancelled").
+    /// Stops the running job of `attempt_id`; its attempt becomes failed
+    /// ("stopped unexpectedly (it was killed)") and can be retried.
     pub fn cancel(&self, attempt_id: i64) -> bool {
         if let Ok(mut c) = self.current.lock() {
             if let Some((id, child)) = c.as_mut() {

@@ -58,6 +58,7 @@ export const api = {
     return call<InstalledModel>("download_model", { name, onProgress: channel });
   },
   cancelDownload: () => call<null>("cancel_download"),
+  cancelTranscription: (id: number) => call<boolean>("cancel_transcription", { id }),
   transcribeAttempt: (id: number, model: string | null) => call<null>("transcribe_attempt", { id, model }),
   attemptTranscript: (id: number) => call<Transcript | null>("attempt_transcript", { id }),
   onTranscription: (handler: (e: TranscriptionEvent) => void): Promise<UnlistenFn> =>

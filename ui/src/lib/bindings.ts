@@ -169,7 +169,16 @@ preferred: string | null, };
 
 export type RecordingEvent = { "kind": "started", device: string, } | { "kind": "level", peak: number, rms: number, elapsed_ms: number, } | { "kind": "silence", silent_ms: number, } | { "kind": "sound_resumed" } | { "kind": "ended", reason: StopReason, };
 
-export type InstalledModel = { name: string, path: string, bytes: number, is_default: boolean, };
+export type InstalledModel = { name: string, path: string, bytes: number, is_default: boolean, 
+/**
+ * Measured on this machine from its transcripts: seconds of work per
+ * second of audio (lower is faster); `null` until it has transcribed.
+ */
+real_time_factor: number | null, 
+/**
+ * How many transcripts that figure comes from.
+ */
+transcripts: number, };
 
 export type CatalogEntry = { name: string, 
 /**
