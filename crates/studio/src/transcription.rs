@@ -67,6 +67,19 @@ pub enum TranscriptionEvent {
     Failed { attempt_id: i32, message: String },
 }
 
+/// Why one transcription job failed; the sentence is shown on the attempt.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("The transcription worker could not start ({0}).")]
+    Start(std::io::Error),
+    #[error("The transcription worker stopped unexpectedly ({0}). The recording is kept; retry to transcribe it again.")]
+    Crashed(String),
+    #[error("{0}")]
+    Worker(String),
+    #[error("The transcript could not be saved: {0}")]
+    Save(String),
+}
+
 /// The transcription thread and its queue.
 pub struct TranscriptionRunner {
     tx: Option<mpsc::Sender<Job>>,
@@ -93,7 +106,8 @@ impl TranscriptionRunner {
                         .and_then(|t| save(&mut store, &job, &t));
                     match outcome {
                         Ok(()) => on_event(TranscriptionEvent::Done { attempt_id: id }),
-                        Err(message) => {
+                        Err(e) => {
+                            let message = e.to_string();
                             tracing::warn!(attempt = job.attempt_id, %message, "transcription failed");
                             let _ = store.set_transcription(job.attempt_id, TranscriptionState::Failed, Some(&message));
                             on_event(TranscriptionEvent::Failed { attempt_id: id, message });
@@ -150,12 +164,12 @@ fn run_job(
     worker: &WorkerCommand,
     current: &Mutex<Option<(i64, Child)>>,
     progress: &mut dyn FnMut(u8),
-) -> Result<Transcript, String> {
+) -> Result<Transcript, JobError> {
     let mut cmd = Command::new(&worker.program);
     cmd.args(&worker.prefix).arg("--model").arg(&job.model).arg("--wav").arg(&job.wav);
     cmd.stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null());
-    let mut child = cmd.spawn().map_err(|e| format!("The transcription worker could not start ({e})."))?;
-    let stdout = child.stdout.take().ok_or("The transcription worker has no output.")?;
+    let mut child = cmd.spawn().map_err(JobError::Start)?;
+    let stdout = child.stdout.take().ok_or_else(|| JobError::Crashed("it has no output".into()))?;
     if let Ok(mut c) = current.lock() {
         *c = Some((job.attempt_id, child));
     }
@@ -175,13 +189,13 @@ fn run_job(
         return Ok(t);
     }
     if let Some(e) = error {
-        return Err(e);
+        return Err(JobError::Worker(e));
     }
     let how = match status {
         Some(Ok(s)) => describe(s),
         _ => "it could not be waited for".into(),
     };
-    Err(format!("The transcription worker stopped unexpectedly ({how}). The recording is kept; retry to transcribe it again."))
+    Err(JobError::Crashed(how))
 }
 
 #[cfg(unix)]
@@ -200,8 +214,8 @@ fn describe(s: std::process::ExitStatus) -> String {
     s.to_string()
 }
 
-fn save(store: &mut Store, job: &Job, t: &Transcript) -> Result<(), String> {
-    let segments_json = serde_json::to_string(&t.segments).map_err(|e| e.to_string())?;
+fn save(store: &mut Store, job: &Job, t: &Transcript) -> Result<(), JobError> {
+    let segments_json = serde_json::to_string(&t.segments).map_err(|e| JobError::Save(e.to_string()))?;
     store
         .save_transcript(&StoredTranscript {
             attempt_id: job.attempt_id,
@@ -212,7 +226,7 @@ fn save(store: &mut Store, job: &Job, t: &Transcript) -> Result<(), String> {
             elapsed_ms: t.elapsed_ms as i64,
             created_ms: 0,
         })
-        .map_err(|e| e.to_string())
+        .map_err(|e| JobError::Save(e.to_string()))
 }
 
 impl Studio {

@@ -44,12 +44,12 @@ pub fn convert_folder(dir: &Path, out: &Path) -> Result<Converted, TranscribeErr
         return Err(bad("the folder has no vocabulary.txt or vocabulary.json".into()));
     };
     let vocab_text = std::fs::read_to_string(&vocab_path).map_err(|source| TranscribeError::Read { path: vocab_path.clone(), source })?;
-    let tokens = vocab::parse(&vocab_text, json).map_err(bad)?;
+    let tokens = vocab::parse(&vocab_text, json).map_err(|e| bad(format!("vocabulary.json is not a list of tokens: {e}")))?;
     let model = ct2::read(&dir.join("model.bin"))?;
     if model.spec != "WhisperSpec" {
         return Err(bad(format!("it holds a {} model, not Whisper", model.spec)));
     }
-    let plan = Plan::new(&model, tokens.len()).map_err(bad)?;
+    let plan = Plan::new(&model, tokens.len()).map_err(|e| bad(e.to_string()))?;
 
     let table = vocab::unicode_to_byte();
     let eot = tokens.iter().position(|t| t == "<|endoftext|>").ok_or_else(|| bad("the vocabulary has no <|endoftext|> token".into()))?;
@@ -66,7 +66,7 @@ pub fn convert_folder(dir: &Path, out: &Path) -> Result<Converted, TranscribeErr
         let mut w = GgmlWriter::new(BufWriter::new(file), &plan.h, &filters, 201, &token_bytes).map_err(werr)?;
         plan.write_tensors(&model, &mut w).map_err(|e| match e {
             PlanError::Io(e) => werr(e),
-            PlanError::Model(reason) => bad(reason),
+            PlanError::Model(reason) => bad(reason.to_string()),
         })?;
         let f = w.finish().map_err(werr)?;
         f.into_inner().map_err(|e| werr(e.into_error()))?.sync_all().map_err(werr)
@@ -81,9 +81,30 @@ pub fn convert_folder(dir: &Path, out: &Path) -> Result<Converted, TranscribeErr
     Ok(Converted { path: out.to_path_buf(), hparams: plan.h, bytes })
 }
 
+/// What stops a conversion once the files are read.
+#[derive(Debug, thiserror::Error)]
 enum PlanError {
+    #[error(transparent)]
     Io(std::io::Error),
-    Model(String),
+    #[error("{0}")]
+    Model(#[from] ModelShape),
+}
+
+/// Ways a CTranslate2 model does not have the shape of Whisper.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelShape {
+    #[error("the variable {0} is missing")]
+    Missing(String),
+    #[error("{0} is not stored as floats")]
+    NotFloats(String),
+    #[error("the encoder or decoder has unexpected shapes")]
+    Shapes,
+    #[error("no encoder or decoder layers were found")]
+    NoLayers,
+    #[error("the vocabulary has {found} tokens but the model expects {expected}")]
+    Vocabulary { found: usize, expected: i32 },
+    #[error("{0} cannot be split into {1} parts")]
+    Split(String, usize),
 }
 
 impl From<std::io::Error> for PlanError {
@@ -96,12 +117,12 @@ struct Plan {
     h: HParams,
 }
 
-fn var<'m>(m: &'m Ct2Model, name: &str) -> Result<&'m Variable, String> {
-    m.get(name).ok_or_else(|| format!("the variable {name} is missing"))
+fn var<'m>(m: &'m Ct2Model, name: &str) -> Result<&'m Variable, ModelShape> {
+    m.get(name).ok_or_else(|| ModelShape::Missing(name.to_string()))
 }
 
-fn floats(v: &Variable, name: &str) -> Result<Vec<f32>, String> {
-    v.to_f32().ok_or_else(|| format!("{name} is not stored as floats"))
+fn floats(v: &Variable, name: &str) -> Result<Vec<f32>, ModelShape> {
+    v.to_f32().ok_or_else(|| ModelShape::NotFloats(name.to_string()))
 }
 
 fn count_layers(m: &Ct2Model, prefix: &str) -> usize {
@@ -109,14 +130,14 @@ fn count_layers(m: &Ct2Model, prefix: &str) -> usize {
 }
 
 impl Plan {
-    fn new(m: &Ct2Model, vocab_len: usize) -> Result<Plan, String> {
+    fn new(m: &Ct2Model, vocab_len: usize) -> Result<Plan, ModelShape> {
         let conv1 = var(m, "encoder/conv1/weight")?;
         let enc_pos = var(m, "encoder/position_encodings/encodings")?;
         let dec_pos = var(m, "decoder/position_encodings/encodings")?;
         let emb = var(m, "decoder/embeddings/weight")?;
-        let head = |n: &str| var(m, n).ok().and_then(|v| v.as_int()).ok_or_else(|| format!("{n} is missing"));
+        let head = |n: &str| var(m, n).ok().and_then(|v| v.as_int()).ok_or_else(|| ModelShape::Missing(n.to_string()));
         if conv1.dims.len() != 3 || enc_pos.dims.len() != 2 || dec_pos.dims.len() != 2 || emb.dims.len() != 2 {
-            return Err("the encoder or decoder has unexpected shapes".into());
+            return Err(ModelShape::Shapes);
         }
         let h = HParams {
             n_vocab: emb.dims[0] as i32,
@@ -132,16 +153,16 @@ impl Plan {
             ftype: 1,
         };
         if h.n_audio_layer == 0 || h.n_text_layer == 0 {
-            return Err("no encoder or decoder layers were found".into());
+            return Err(ModelShape::NoLayers);
         }
         if vocab_len != h.n_vocab as usize {
-            return Err(format!("the vocabulary has {vocab_len} tokens but the model expects {}", h.n_vocab));
+            return Err(ModelShape::Vocabulary { found: vocab_len, expected: h.n_vocab });
         }
         Ok(Plan { h })
     }
 
     fn write_tensors<W: std::io::Write>(&self, m: &Ct2Model, w: &mut GgmlWriter<W>) -> Result<(), PlanError> {
-        let model = |e: String| PlanError::Model(e);
+        let model = PlanError::from;
         // Encoder stem.
         for (src, dst) in [("encoder/conv1", "encoder.conv1"), ("encoder/conv2", "encoder.conv2")] {
             let wv = var(m, &format!("{src}/weight")).map_err(model)?;
@@ -177,8 +198,8 @@ impl Plan {
 
     fn norm<W: std::io::Write>(&self, m: &Ct2Model, w: &mut GgmlWriter<W>, src: &str, dst: &str) -> Result<(), PlanError> {
         for (a, b) in [("gamma", "weight"), ("beta", "bias")] {
-            let v = var(m, &format!("{src}/{a}")).map_err(PlanError::Model)?;
-            w.tensor(&format!("{dst}.{b}"), &v.dims, TensorType::F32, &floats(v, src).map_err(PlanError::Model)?)?;
+            let v = var(m, &format!("{src}/{a}")).map_err(PlanError::from)?;
+            w.tensor(&format!("{dst}.{b}"), &v.dims, TensorType::F32, &floats(v, src).map_err(PlanError::from)?)?;
         }
         Ok(())
     }
@@ -192,11 +213,11 @@ impl Plan {
         dst: &str,
         with_bias: bool,
     ) -> Result<(), PlanError> {
-        let wv = var(m, &format!("{src}/weight")).map_err(PlanError::Model)?;
-        w.tensor(&format!("{dst}.weight"), &wv.dims, TensorType::F16, &floats(wv, src).map_err(PlanError::Model)?)?;
+        let wv = var(m, &format!("{src}/weight")).map_err(PlanError::from)?;
+        w.tensor(&format!("{dst}.weight"), &wv.dims, TensorType::F16, &floats(wv, src).map_err(PlanError::from)?)?;
         if with_bias {
-            let b = var(m, &format!("{src}/bias")).map_err(PlanError::Model)?;
-            w.tensor(&format!("{dst}.bias"), &b.dims, TensorType::F32, &floats(b, src).map_err(PlanError::Model)?)?;
+            let b = var(m, &format!("{src}/bias")).map_err(PlanError::from)?;
+            w.tensor(&format!("{dst}.bias"), &b.dims, TensorType::F32, &floats(b, src).map_err(PlanError::from)?)?;
         }
         Ok(())
     }
@@ -204,14 +225,14 @@ impl Plan {
     /// Splits a fused projection into equal row blocks named `parts`; a part
     /// whose name ends in `.key` gets no bias.
     fn split<W: std::io::Write>(&self, m: &Ct2Model, w: &mut GgmlWriter<W>, src: &str, parts: &[&str]) -> Result<(), PlanError> {
-        let wv = var(m, &format!("{src}/weight")).map_err(PlanError::Model)?;
-        let bv = var(m, &format!("{src}/bias")).map_err(PlanError::Model)?;
-        let weight = floats(wv, src).map_err(PlanError::Model)?;
-        let bias = floats(bv, src).map_err(PlanError::Model)?;
+        let wv = var(m, &format!("{src}/weight")).map_err(PlanError::from)?;
+        let bv = var(m, &format!("{src}/bias")).map_err(PlanError::from)?;
+        let weight = floats(wv, src).map_err(PlanError::from)?;
+        let bias = floats(bv, src).map_err(PlanError::from)?;
         let (rows, cols) = (wv.dims[0], wv.dims[1]);
         let n = parts.len();
         if rows % n != 0 || bias.len() != rows {
-            return Err(PlanError::Model(format!("{src} cannot be split into {n} parts")));
+            return Err(ModelShape::Split(src.to_string(), n).into());
         }
         let block = rows / n;
         for (k, name) in parts.iter().enumerate() {

@@ -85,34 +85,49 @@ impl Ct2Model {
     }
 }
 
+/// Why a `model.bin` could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum Ct2Error {
+    #[error("the file ends early ({0})")]
+    EndsEarly(std::io::Error),
+    #[error("unsupported model.bin format version {0} (expected 5 or 6)")]
+    Version(u32),
+    #[error("a name is not valid UTF-8")]
+    BadName,
+    #[error("variable {name} has an unknown data type {code}")]
+    DType { name: String, code: u8 },
+    #[error("variable {name} holds {bytes} bytes, expected {expected}")]
+    Size { name: String, bytes: usize, expected: usize },
+}
+
 struct Reader<R: Read> {
     r: R,
 }
 
 impl<R: Read> Reader<R> {
-    fn bytes(&mut self, n: usize) -> Result<Vec<u8>, String> {
+    fn bytes(&mut self, n: usize) -> Result<Vec<u8>, Ct2Error> {
         let mut b = vec![0u8; n];
-        self.r.read_exact(&mut b).map_err(|e| format!("the file ends early ({e})"))?;
+        self.r.read_exact(&mut b).map_err(Ct2Error::EndsEarly)?;
         Ok(b)
     }
-    fn u8(&mut self) -> Result<u8, String> {
+    fn u8(&mut self) -> Result<u8, Ct2Error> {
         Ok(self.bytes(1)?[0])
     }
-    fn u16(&mut self) -> Result<u16, String> {
+    fn u16(&mut self) -> Result<u16, Ct2Error> {
         let b = self.bytes(2)?;
         Ok(u16::from_le_bytes([b[0], b[1]]))
     }
-    fn u32(&mut self) -> Result<u32, String> {
+    fn u32(&mut self) -> Result<u32, Ct2Error> {
         let b = self.bytes(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
-    fn string(&mut self) -> Result<String, String> {
+    fn string(&mut self) -> Result<String, Ct2Error> {
         let n = self.u16()? as usize;
         let mut b = self.bytes(n)?;
         if b.last() == Some(&0) {
             b.pop();
         }
-        String::from_utf8(b).map_err(|_| "a name is not valid UTF-8".to_string())
+        String::from_utf8(b).map_err(|_| Ct2Error::BadName)
     }
 }
 
@@ -120,14 +135,15 @@ impl<R: Read> Reader<R> {
 pub fn read(path: &Path) -> Result<Ct2Model, TranscribeError> {
     let file = std::fs::File::open(path).map_err(|source| TranscribeError::Read { path: path.to_path_buf(), source })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    parse(std::io::BufReader::new(file), size).map_err(|reason| TranscribeError::BadCt2Model { path: path.to_path_buf(), reason })
+    parse(std::io::BufReader::new(file), size)
+        .map_err(|e| TranscribeError::BadCt2Model { path: path.to_path_buf(), reason: e.to_string() })
 }
 
-fn parse(r: impl Read, size: u64) -> Result<Ct2Model, String> {
+fn parse(r: impl Read, size: u64) -> Result<Ct2Model, Ct2Error> {
     let mut r = Reader { r };
     let version = r.u32()?;
     if !(5..=6).contains(&version) {
-        return Err(format!("unsupported model.bin format version {version} (expected 5 or 6)"));
+        return Err(Ct2Error::Version(version));
     }
     let spec = r.string()?;
     let _revision = r.u32()?;
@@ -138,11 +154,11 @@ fn parse(r: impl Read, size: u64) -> Result<Ct2Model, String> {
         let rank = r.u8()? as usize;
         let dims = (0..rank).map(|_| r.u32().map(|d| d as usize)).collect::<Result<Vec<_>, _>>()?;
         let code = r.u8()?;
-        let dtype = DType::from_code(code).ok_or_else(|| format!("variable {name} has an unknown data type {code}"))?;
+        let dtype = DType::from_code(code).ok_or_else(|| Ct2Error::DType { name: name.clone(), code })?;
         let bytes = r.u32()? as usize;
         let expected = dims.iter().product::<usize>().max(1) * dtype.size();
         if bytes != expected || bytes as u64 > size {
-            return Err(format!("variable {name} holds {bytes} bytes, expected {expected}"));
+            return Err(Ct2Error::Size { name, bytes, expected });
         }
         let data = r.bytes(bytes)?;
         variables.insert(name, Variable { dims, dtype, data });
@@ -200,7 +216,7 @@ mod tests {
 
     #[test]
     fn truncated_and_foreign_files_are_refused() {
-        assert!(parse(&b"\x06\0\0\0"[..], 4).unwrap_err().contains("ends early"));
-        assert!(parse(&b"GGML\0\0\0\0"[..], 8).unwrap_err().contains("format version"));
+        assert!(parse(&b"\x06\0\0\0"[..], 4).unwrap_err().to_string().contains("ends early"));
+        assert!(parse(&b"GGML\0\0\0\0"[..], 8).unwrap_err().to_string().contains("format version"));
     }
 }

@@ -32,9 +32,9 @@ pub fn decode(token: &str, table: &HashMap<char, u8>) -> Vec<u8> {
 }
 
 /// Reads `vocabulary.txt` (one token per line) or `vocabulary.json` (an array).
-pub fn parse(text: &str, json: bool) -> Result<Vec<String>, String> {
+pub fn parse(text: &str, json: bool) -> Result<Vec<String>, serde_json::Error> {
     if json {
-        serde_json::from_str::<Vec<String>>(text).map_err(|e| format!("vocabulary.json is not a list of tokens: {e}"))
+        serde_json::from_str::<Vec<String>>(text)
     } else {
         // One token per line; a token may be empty (multilingual id 50256),
         // so only the end of the file is trimmed.
