@@ -36,8 +36,13 @@ fn transcribe_json_with_each_model() {
 
     let wav = data.path().join("answer.wav");
     assert!(Command::new("espeak-ng").arg("-w").arg(&wav).arg(ANSWER).status().unwrap().success());
-    for (model, bound) in [("tiny.en", 0.2), ("base", 0.1)] {
-        let out = cli(data.path()).arg("transcribe").arg(&wav).args(["--model", model, "--json"]).output().unwrap();
+    for (model, beam, bound) in [("tiny.en", None, 0.2), ("tiny.en", Some("5"), 0.2), ("base", None, 0.1), ("base", Some("5"), 0.1)] {
+        let mut cmd = cli(data.path());
+        cmd.arg("transcribe").arg(&wav).args(["--model", model, "--json"]);
+        if let Some(b) = beam {
+            cmd.args(["--beam", b]);
+        }
+        let out = cmd.output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let t: Transcript = serde_json::from_slice(&out.stdout).unwrap();
         let rate = wer::wer(ANSWER, &t.text);
@@ -45,7 +50,8 @@ fn transcribe_json_with_each_model() {
         // when the test passes (the harness captures println!).
         let _ = writeln!(
             std::io::stderr(),
-            "model {model}: WER {:.1} %, real-time factor {:.3} ({} ms for {} ms of audio): {}",
+            "model {model}, {}: WER {:.1} %, real-time factor {:.3} ({} ms for {} ms of audio): {}",
+            beam.map(|b| format!("beam {b}")).unwrap_or_else(|| "greedy".into()),
             rate * 100.0,
             t.elapsed_ms as f64 / t.audio_ms as f64,
             t.elapsed_ms,
