@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "download_model",
     "cancel_download",
     "cancel_transcription",
+    "measure_model",
 ];
 
 fn main() {

@@ -93,6 +93,7 @@ pub fn run(data_dir: Option<std::path::PathBuf>) {
             transcription::download_model,
             transcription::cancel_download,
             transcription::cancel_transcription,
+            transcription::measure_model,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

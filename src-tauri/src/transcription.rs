@@ -10,7 +10,8 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use starling_store::Attempt;
-use starling_studio::models::{CatalogModel, InstalledModel};
+use starling_studio::models::{CatalogModel, InstalledModel, ModelMeasurement};
+use starling_studio::transcription::WorkerCommand;
 use starling_studio::{IpcError, Studio};
 use starling_transcribe::Transcript;
 
@@ -105,4 +106,18 @@ pub async fn cancel_download(state: State<'_, AppState>) -> Result<(), IpcError>
 #[tauri::command]
 pub async fn cancel_transcription(state: State<'_, AppState>, id: i64) -> Result<bool, IpcError> {
     Ok(state.cancel_transcription(id))
+}
+
+/// Measures a model on the shipped clip (word error rate and speed on this
+/// machine) in a worker process, without holding the studio meanwhile.
+#[tauri::command]
+pub async fn measure_model(state: State<'_, AppState>, name: String) -> Result<ModelMeasurement, IpcError> {
+    let (dir, model) = state.with(|s| Ok((s.models_dir(), s.resolve_model(&name)?)))?;
+    let worker = WorkerCommand::current_exe().map_err(|e| IpcError {
+        kind: starling_studio::ErrorKind::Transcription,
+        message: format!("The transcription worker could not be found ({e})."),
+    })?;
+    let m = Studio::run_benchmark(&dir, &model, &worker).map_err(IpcError::from)?;
+    state.with(|s| Ok(s.save_measurement(&name, &m)?))?;
+    Ok(m)
 }

@@ -47,6 +47,13 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     await browser.$('[data-testid="no-models"]').waitForExist({ timeout: 5_000 });
     await importModel(browser, tiny, "tiny.en");
     await importModel(browser, base, "base");
+    // Measure one model on this machine: WER and speed appear in its row.
+    const row = await browser.$('[data-testid="model-row"][data-name="tiny.en"]');
+    await row.$("button=Measure").click();
+    await browser.waitUntil(async () => /WER \d+ %/.test(await row.$('[data-testid="model-measure"]').getText()), {
+      timeout: 60_000,
+      timeoutMsg: "the measurement never appeared",
+    });
     await screenshot(browser, "models-imported");
     await browser.keys("Escape");
 

@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 
 use clap::{Args, Subcommand};
 
+use starling_studio::transcription::WorkerCommand;
 use starling_studio::{DataPaths, Studio, StudioError};
 use starling_transcribe::{audio, TranscribeOptions, Transcriber, WhisperTranscriber};
 
@@ -41,6 +42,9 @@ pub enum ModelsCommand {
     },
     /// Choose the model used for new recordings.
     Default { name: String },
+    /// Measure a model on this machine: word error rate and speed on a short
+    /// spoken answer that ships with Starling.
+    Measure { name: String },
     /// Download a model the whisper.cpp project publishes (tiny.en, base.en,
     /// small.en), verified against its published SHA-1.
     Download { name: String },
@@ -125,6 +129,24 @@ pub fn models(cmd: ModelsCommand) -> ExitCode {
             }
             Err(e) => fail(e),
         },
+        ModelsCommand::Measure { name } => {
+            let worker = match WorkerCommand::current_exe() {
+                Ok(w) => w,
+                Err(e) => return fail(e),
+            };
+            match studio.measure_model(&name, &worker) {
+                Ok(m) => {
+                    println!(
+                        "{name}: word error rate {:.1} %, real-time factor {:.2} ({:.1}× faster than real time)",
+                        m.wer * 100.0,
+                        m.real_time_factor,
+                        1.0 / m.real_time_factor.max(0.001)
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
         ModelsCommand::Download { name } => {
             let mut last = 0u64;
             let result = Studio::download_model(

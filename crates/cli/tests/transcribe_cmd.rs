@@ -34,6 +34,17 @@ fn transcribe_json_with_each_model() {
     let listed = String::from_utf8_lossy(&list.stdout);
     assert!(listed.contains("* tiny.en") && listed.contains("  base"), "{listed}");
 
+    for model in ["tiny.en", "base"] {
+        let out = cli(data.path()).args(["models", "measure", model]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let line = String::from_utf8_lossy(&out.stdout).into_owned();
+        let _ = writeln!(std::io::stderr(), "measured in the app's way: {}", line.trim());
+        let wer: f64 = line.split("word error rate ").nth(1).and_then(|r| r.split(' ').next()).and_then(|v| v.parse().ok()).unwrap();
+        assert!(wer <= 25.0, "{line}");
+    }
+    let listed: serde_json::Value = serde_json::from_slice(&cli(data.path()).args(["models", "list", "--json"]).output().unwrap().stdout).unwrap();
+    assert!(listed.as_array().unwrap().iter().all(|m| m["benchmark"]["wer"].is_number()), "{listed}");
+
     let wav = data.path().join("answer.wav");
     assert!(Command::new("espeak-ng").arg("-w").arg(&wav).arg(ANSWER).status().unwrap().success());
     for (model, beam, bound) in [("tiny.en", None, 0.2), ("tiny.en", Some("5"), 0.2), ("base", None, 0.1), ("base", Some("5"), 0.1)] {

@@ -41,6 +41,7 @@ pub fn typescript() -> String {
         starling_capture::StopReason,
         crate::views::MicrophoneList,
         crate::views::RecordingEvent,
+        crate::models::ModelMeasurement,
         crate::models::InstalledModel,
         starling_transcribe::download::CatalogEntry,
         crate::models::CatalogModel,

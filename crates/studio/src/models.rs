@@ -28,6 +28,21 @@ pub struct InstalledModel {
     pub real_time_factor: Option<f32>,
     /// How many transcripts that figure comes from.
     pub transcripts: u32,
+    /// The model measured on the shipped benchmark clip, if it was.
+    pub benchmark: Option<ModelMeasurement>,
+}
+
+/// One model measured on this machine with the benchmark clip.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, TS)]
+pub struct ModelMeasurement {
+    /// Word error rate, 0–1.
+    pub wer: f32,
+    /// Seconds of work per second of audio.
+    pub real_time_factor: f32,
+}
+
+fn measure_key(name: &str) -> String {
+    format!("benchmark:{name}")
 }
 
 /// A catalog entry and whether it is already installed.
@@ -70,7 +85,9 @@ impl Studio {
                     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                     let bytes = e.metadata().map(|m| m.len()).unwrap_or(0);
                     let measured = speed.iter().find(|(m, ..)| *m == name);
+                    let benchmark = self.store.setting(&measure_key(&name))?.and_then(|j| serde_json::from_str(&j).ok());
                     out.push(InstalledModel {
+                        benchmark,
                         is_default: default.as_deref() == Some(name.as_str()),
                         real_time_factor: measured.map(|(_, _, audio, work)| *work as f32 / (*audio).max(1) as f32),
                         transcripts: measured.map(|(_, n, ..)| *n as u32).unwrap_or(0),
@@ -143,6 +160,37 @@ impl Studio {
             return Err(e.into());
         }
         Ok(dest)
+    }
+
+    /// Measures `name` on the shipped clip in a worker process (never in
+    /// this process) and remembers the figures.
+    pub fn measure_model(&self, name: &str, worker: &crate::transcription::WorkerCommand) -> Result<ModelMeasurement, StudioError> {
+        let model = self.resolve_model(name)?;
+        let m = Studio::run_benchmark(&self.models_dir(), &model, worker)?;
+        self.save_measurement(name, &m)?;
+        Ok(m)
+    }
+
+    /// The measurement itself; needs no lock on the studio, so the window
+    /// stays responsive while it runs.
+    pub fn run_benchmark(models_dir: &Path, model: &Path, worker: &crate::transcription::WorkerCommand) -> Result<ModelMeasurement, StudioError> {
+        use starling_transcribe::benchmark::{CLIP_TEXT, CLIP_WAV};
+        std::fs::create_dir_all(models_dir).map_err(|source| TranscribeError::Write { path: models_dir.to_path_buf(), source })?;
+        let clip = models_dir.join(".benchmark.wav");
+        std::fs::write(&clip, CLIP_WAV).map_err(|source| TranscribeError::Write { path: clip.clone(), source })?;
+        let current = std::sync::Mutex::new(None);
+        let t = crate::transcription::run_worker(worker, model, &clip, -1, &current, &mut |_| {})
+            .map_err(|e| TranscribeError::Engine(e.to_string()))?;
+        Ok(ModelMeasurement {
+            wer: starling_transcribe::wer::wer(CLIP_TEXT, &t.text) as f32,
+            real_time_factor: t.elapsed_ms as f32 / t.audio_ms.max(1) as f32,
+        })
+    }
+
+    /// Remembers a model's measurement for the models list.
+    pub fn save_measurement(&self, name: &str, m: &ModelMeasurement) -> Result<(), StudioError> {
+        let json = serde_json::to_string(m).map_err(|e| TranscribeError::Engine(e.to_string()))?;
+        Ok(self.store.set_setting(&measure_key(name), Some(&json))?)
     }
 
     /// Makes a freshly downloaded model the default when none is chosen yet.

@@ -165,13 +165,27 @@ fn run_job(
     current: &Mutex<Option<(i64, Child)>>,
     progress: &mut dyn FnMut(u8),
 ) -> Result<Transcript, JobError> {
+    run_worker(worker, &job.model, &job.wav, job.attempt_id, current, progress)
+}
+
+/// Runs one worker process on `wav` with `model` and collects its transcript.
+/// While it runs, the child is kept in `current` (with `tag`) so it can be
+/// cancelled.
+pub(crate) fn run_worker(
+    worker: &WorkerCommand,
+    model: &std::path::Path,
+    wav: &std::path::Path,
+    tag: i64,
+    current: &Mutex<Option<(i64, Child)>>,
+    progress: &mut dyn FnMut(u8),
+) -> Result<Transcript, JobError> {
     let mut cmd = Command::new(&worker.program);
-    cmd.args(&worker.prefix).arg("--model").arg(&job.model).arg("--wav").arg(&job.wav);
+    cmd.args(&worker.prefix).arg("--model").arg(model).arg("--wav").arg(wav);
     cmd.stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null());
     let mut child = cmd.spawn().map_err(JobError::Start)?;
     let stdout = child.stdout.take().ok_or_else(|| JobError::Crashed("it has no output".into()))?;
     if let Ok(mut c) = current.lock() {
-        *c = Some((job.attempt_id, child));
+        *c = Some((tag, child));
     }
     let mut transcript = None;
     let mut error = None;

@@ -7,9 +7,11 @@
 //! - [`ct2`], [`ggml`], [`mel`], [`vocab`], [`convert`]: turning a
 //!   faster-whisper / CTranslate2 model folder into a whisper.cpp ggml file.
 //! - [`download`]: the model catalog and a resumable, checksum-verified download.
+//! - [`benchmark`]: a shipped clip to measure each model on this machine.
 //! - [`wer`]: word error rate, for tests and the model table.
 
 pub mod audio;
+pub mod benchmark;
 pub mod convert;
 pub mod ct2;
 pub mod download;

@@ -7,6 +7,7 @@ import type {
   BankSnapshot,
   CatalogModel,
   InstalledModel,
+  ModelMeasurement,
   Transcript,
   TranscriptionEvent,
   MicrophoneList,
@@ -59,6 +60,7 @@ export const api = {
   },
   cancelDownload: () => call<null>("cancel_download"),
   cancelTranscription: (id: number) => call<boolean>("cancel_transcription", { id }),
+  measureModel: (name: string) => call<ModelMeasurement>("measure_model", { name }),
   transcribeAttempt: (id: number, model: string | null) => call<null>("transcribe_attempt", { id, model }),
   attemptTranscript: (id: number) => call<Transcript | null>("attempt_transcript", { id }),
   onTranscription: (handler: (e: TranscriptionEvent) => void): Promise<UnlistenFn> =>

@@ -169,6 +169,16 @@ preferred: string | null, };
 
 export type RecordingEvent = { "kind": "started", device: string, } | { "kind": "level", peak: number, rms: number, elapsed_ms: number, } | { "kind": "silence", silent_ms: number, } | { "kind": "sound_resumed" } | { "kind": "ended", reason: StopReason, };
 
+export type ModelMeasurement = { 
+/**
+ * Word error rate, 0–1.
+ */
+wer: number, 
+/**
+ * Seconds of work per second of audio.
+ */
+real_time_factor: number, };
+
 export type InstalledModel = { name: string, path: string, bytes: number, is_default: boolean, 
 /**
  * Measured on this machine from its transcripts: seconds of work per
@@ -178,7 +188,11 @@ real_time_factor: number | null,
 /**
  * How many transcripts that figure comes from.
  */
-transcripts: number, };
+transcripts: number, 
+/**
+ * The model measured on the shipped benchmark clip, if it was.
+ */
+benchmark: ModelMeasurement | null, };
 
 export type CatalogEntry = { name: string, 
 /**
