@@ -162,6 +162,7 @@ impl Recorder {
 
         let stop = Arc::new(AtomicBool::new(false));
         let writer = Writer {
+            max_samples: opts.max_duration.map(|d| (d.as_secs_f64() * TARGET_RATE as f64) as u64),
             opts,
             sink,
             consumer,
@@ -285,6 +286,8 @@ where
 
 struct Writer {
     opts: RecordOptions,
+    /// The maximum duration in 16 kHz samples; the file never grows past it.
+    max_samples: Option<u64>,
     sink: WavSink<std::io::BufWriter<std::fs::File>>,
     consumer: rtrb::Consumer<f32>,
     resampler: StreamResampler,
@@ -311,7 +314,6 @@ impl Writer {
         let mut warned = false;
         let mut last_data = Instant::now();
         let mut last_captured = 0u64;
-        let max_samples = self.opts.max_duration.map(|d| (d.as_secs_f64() * TARGET_RATE as f64) as u64);
 
         let reason = loop {
             if let Err(e) = self.drain(&mut meter, &mut silence) {
@@ -329,7 +331,7 @@ impl Writer {
                     message: "The microphone stopped delivering audio (was it unplugged?). The recording was kept up to that point.".into(),
                 };
             }
-            if max_samples.is_some_and(|m| self.resampler.expected_output() >= m) {
+            if self.max_samples.is_some_and(|m| self.resampler.expected_output() >= m) {
                 break StopReason::MaxDuration;
             }
             if self.stop.load(Ordering::SeqCst) {
@@ -373,12 +375,8 @@ impl Writer {
         if !matches!(reason, StopReason::WriteFailed { .. }) {
             let mut finish = || -> Result<(), CaptureError> {
                 self.drain(&mut meter, &mut silence)?;
-                let sink = &mut self.sink;
-                let limit = max_samples;
-                self.resampler.finish(&mut |piece| {
-                    let room = limit.map(|m| m.saturating_sub(sink.samples()) as usize).unwrap_or(piece.len());
-                    sink.write(&piece[..piece.len().min(room)])
-                })
+                let (sink, max) = (&mut self.sink, self.max_samples);
+                self.resampler.finish(&mut |piece| write_capped(sink, max, piece))
             };
             if let Err(e) = finish() {
                 reason = StopReason::WriteFailed { message: e.to_string() };
@@ -418,16 +416,20 @@ impl Writer {
         }
         let Ok(chunk) = self.consumer.read_chunk(n) else { return Ok(()) };
         let (a, b) = chunk.as_slices();
-        let sink = &mut self.sink;
-        let limit = self.opts.max_duration.map(|d| (d.as_secs_f64() * TARGET_RATE as f64) as u64);
+        let (sink, max) = (&mut self.sink, self.max_samples);
         let mut write = |piece: &[f32]| {
             meter.add(piece);
             silence.add(piece);
-            let room = limit.map(|m| m.saturating_sub(sink.samples()) as usize).unwrap_or(piece.len());
-            sink.write(&piece[..piece.len().min(room)])
+            write_capped(sink, max, piece)
         };
         let result = self.resampler.push(a, &mut write).and_then(|_| self.resampler.push(b, &mut write));
         chunk.commit_all();
         result
     }
+}
+
+/// Writes `piece`, or as much of it as fits under `max` samples.
+fn write_capped(sink: &mut WavSink<std::io::BufWriter<std::fs::File>>, max: Option<u64>, piece: &[f32]) -> Result<(), CaptureError> {
+    let room = max.map(|m| m.saturating_sub(sink.samples()) as usize).unwrap_or(piece.len());
+    sink.write(&piece[..piece.len().min(room)])
 }

@@ -85,9 +85,7 @@ impl StreamResampler {
             let need = self.inner.as_ref().map(|r| r.input_frames_next()).unwrap_or(0);
             let have = self.pending.len().min(need);
             self.pending.resize(need, 0.0);
-            self.process(need, Some(have), &mut |piece| {
-                sink(piece)
-            })?;
+            self.process(need, Some(have), sink)?;
             guard += 1;
         }
         self.pending.clear();

@@ -268,12 +268,13 @@ impl Studio {
     /// example, recorded before any model was installed, or interrupted).
     /// Empty when no model is installed yet.
     pub fn pending_transcriptions(&self) -> Result<Vec<Job>, StudioError> {
-        if self.default_model()?.is_none() {
+        // Resolve the default model once, not once per waiting take.
+        let Some(default) = self.default_model()? else {
             return Ok(Vec::new());
-        }
+        };
         let mut jobs = Vec::new();
         for a in self.store.attempts_awaiting_transcription()? {
-            match self.transcription_job(a.id, None) {
+            match self.transcription_job(a.id, Some(&default.name)) {
                 Ok(j) => jobs.push(j),
                 Err(e) => tracing::warn!(attempt = a.id, error = %e, "cannot queue a transcription"),
             }

@@ -187,9 +187,9 @@ impl Plan {
             let (src, dst) = (format!("decoder/layer_{i}"), format!("decoder.blocks.{i}"));
             self.self_attention(m, w, &src, &dst)?;
             self.norm(m, w, &format!("{src}/attention/layer_norm"), &format!("{dst}.cross_attn_ln"))?;
-            self.linear(m, w, &format!("{src}/attention/linear_0"), &format!("{dst}.cross_attn.query"), true)?;
+            self.linear(m, w, &format!("{src}/attention/linear_0"), &format!("{dst}.cross_attn.query"))?;
             self.split(m, w, &format!("{src}/attention/linear_1"), &[&format!("{dst}.cross_attn.key"), &format!("{dst}.cross_attn.value")])?;
-            self.linear(m, w, &format!("{src}/attention/linear_2"), &format!("{dst}.cross_attn.out"), true)?;
+            self.linear(m, w, &format!("{src}/attention/linear_2"), &format!("{dst}.cross_attn.out"))?;
             self.ffn(m, w, &src, &dst)?;
         }
         self.norm(m, w, "decoder/layer_norm", "decoder.ln")?;
@@ -204,21 +204,18 @@ impl Plan {
         Ok(())
     }
 
-    /// A plain linear layer: f16 weight, f32 bias (unless `with_bias` is false).
+    /// A plain linear layer: f16 weight, f32 bias.
     fn linear<W: std::io::Write>(
         &self,
         m: &Ct2Model,
         w: &mut GgmlWriter<W>,
         src: &str,
         dst: &str,
-        with_bias: bool,
     ) -> Result<(), PlanError> {
         let wv = var(m, &format!("{src}/weight")).map_err(PlanError::from)?;
         w.tensor(&format!("{dst}.weight"), &wv.dims, TensorType::F16, &floats(wv, src).map_err(PlanError::from)?)?;
-        if with_bias {
-            let b = var(m, &format!("{src}/bias")).map_err(PlanError::from)?;
-            w.tensor(&format!("{dst}.bias"), &b.dims, TensorType::F32, &floats(b, src).map_err(PlanError::from)?)?;
-        }
+        let b = var(m, &format!("{src}/bias")).map_err(PlanError::from)?;
+        w.tensor(&format!("{dst}.bias"), &b.dims, TensorType::F32, &floats(b, src).map_err(PlanError::from)?)?;
         Ok(())
     }
 
@@ -253,12 +250,12 @@ impl Plan {
             &format!("{src}/self_attention/linear_0"),
             &[&format!("{dst}.attn.query"), &format!("{dst}.attn.key"), &format!("{dst}.attn.value")],
         )?;
-        self.linear(m, w, &format!("{src}/self_attention/linear_1"), &format!("{dst}.attn.out"), true)
+        self.linear(m, w, &format!("{src}/self_attention/linear_1"), &format!("{dst}.attn.out"))
     }
 
     fn ffn<W: std::io::Write>(&self, m: &Ct2Model, w: &mut GgmlWriter<W>, src: &str, dst: &str) -> Result<(), PlanError> {
         self.norm(m, w, &format!("{src}/ffn/layer_norm"), &format!("{dst}.mlp_ln"))?;
-        self.linear(m, w, &format!("{src}/ffn/linear_0"), &format!("{dst}.mlp.0"), true)?;
-        self.linear(m, w, &format!("{src}/ffn/linear_1"), &format!("{dst}.mlp.2"), true)
+        self.linear(m, w, &format!("{src}/ffn/linear_0"), &format!("{dst}.mlp.0"))?;
+        self.linear(m, w, &format!("{src}/ffn/linear_1"), &format!("{dst}.mlp.2"))
     }
 }

@@ -2,7 +2,7 @@
 //! whisper-rs implementation with defaults chosen for interview answers.
 
 use std::ffi::c_void;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -274,12 +274,6 @@ pub fn has_speech_energy(samples: &[f32]) -> bool {
     let floor = rms[rms.len() / 10].max(1e-4);
     let loud = frames.iter().filter(|&&r| r > 0.01 && r > floor * 4.0).count();
     loud >= 10
-}
-
-/// The default place of the model folder's `PathBuf` (for callers that only
-/// have a name).
-pub fn model_path(models_dir: &Path, name: &str) -> PathBuf {
-    models_dir.join(format!("{name}.bin"))
 }
 
 #[cfg(test)]
