@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod audio_cmd;
 mod bank_cmd;
+mod data_cmd;
 mod transcribe_cmd;
 mod worker_cmd;
 
@@ -38,6 +39,12 @@ enum Command {
     /// Manage transcription models.
     #[command(subcommand)]
     Models(transcribe_cmd::ModelsCommand),
+    /// Write everything (database, recordings, own decks) to one archive.
+    Export(data_cmd::ExportArgs),
+    /// Restore an archive written by `export`; the current data is kept aside.
+    Import(data_cmd::ImportArgs),
+    /// Write every STAR note and story to a Markdown file.
+    Notes(data_cmd::NotesArgs),
     /// Internal: the transcription worker process the app starts.
     #[command(name = "__transcribe-worker", hide = true)]
     TranscribeWorker(worker_cmd::WorkerArgs),
@@ -46,7 +53,7 @@ enum Command {
 /// The subcommand names this entry understands; the app binary starts the
 /// window unless its first argument is one of these (or a help/version flag).
 pub const SUBCOMMANDS: &[&str] =
-    &["bank", "devices", "record", "transcribe", "models", "__transcribe-worker", "help", "--help", "-h", "--version", "-V"];
+    &["bank", "devices", "record", "transcribe", "models", "export", "import", "notes", "__transcribe-worker", "help", "--help", "-h", "--version", "-V"];
 
 /// Parses `args` (including the program name) and runs the subcommand.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -68,6 +75,9 @@ where
         Command::Record(args) => audio_cmd::record(args),
         Command::Transcribe(args) => transcribe_cmd::transcribe(args),
         Command::Models(cmd) => transcribe_cmd::models(cmd),
+        Command::Export(args) => data_cmd::export(args),
+        Command::Import(args) => data_cmd::import(args),
+        Command::Notes(args) => data_cmd::notes(args),
         Command::TranscribeWorker(args) => worker_cmd::run(args),
     }
 }

@@ -27,4 +27,10 @@ pub enum StoreError {
 
     #[error("The database could not complete the operation: {0}. If the disk is full, free some space and try again.")]
     Sql(#[from] rusqlite::Error),
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("{0}")]
+    NotFound(String),
 }

@@ -64,6 +64,28 @@ impl Store {
         &self.path
     }
 
+    /// Writes a consistent copy of the whole database to `dest` (SQLite's
+    /// `VACUUM INTO`), safe to take while the app is running.
+    pub fn snapshot_to(&self, dest: &Path) -> Result<(), StoreError> {
+        let dest = dest.to_str().ok_or_else(|| StoreError::Invalid(format!("The path {} is not valid UTF-8.", dest.display())))?;
+        self.conn.execute("VACUUM INTO ?1", [dest])?;
+        Ok(())
+    }
+
+    /// Row counts of the user's data, for summaries and round-trip checks.
+    pub fn counts(&self) -> Result<crate::DataCounts, StoreError> {
+        let count = |table: &str| -> Result<u32, StoreError> {
+            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(crate::DataCounts {
+            attempts: count("attempts")?,
+            transcripts: count("transcripts")?,
+            notes: count("star_notes")?,
+            stories: count("stories")?,
+            reviews: count("reviews")?,
+        })
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
@@ -86,13 +108,16 @@ mod tests {
         assert_eq!(store.schema_version().unwrap(), schema::latest_version());
         let tables: Vec<String> = store
             .conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search\\_index\\_%' ESCAPE '\\' ORDER BY name")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(tables, ["attempts", "question_states", "settings", "star_notes", "transcripts"]);
+        assert_eq!(
+            tables,
+            ["attempts", "question_states", "review_cards", "reviews", "search_index", "settings", "star_notes", "stories", "story_links", "transcripts"]
+        );
         assert_eq!(pragma(&store, "journal_mode"), "Text(\"wal\")");
         assert_eq!(pragma(&store, "foreign_keys"), "Integer(1)");
         drop(store);

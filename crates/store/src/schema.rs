@@ -62,6 +62,117 @@ ALTER TABLE transcripts ADD COLUMN audio_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE transcripts ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;
 "#,
     ),
+    // 3: stories (named STAR stories linked to many questions), spaced
+    // repetition (one FSRS card per question and a log of every rating), and
+    // one FTS5 index over questions, notes, stories and transcripts. Triggers
+    // keep the index in step with the tables; questions come from the bank's
+    // files and are re-indexed by the application when it opens.
+    M::up(
+        r#"
+CREATE TABLE stories (
+    id          INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    situation   TEXT NOT NULL DEFAULT '',
+    task        TEXT NOT NULL DEFAULT '',
+    action      TEXT NOT NULL DEFAULT '',
+    result      TEXT NOT NULL DEFAULT '',
+    notes       TEXT NOT NULL DEFAULT '',
+    created_ms  INTEGER NOT NULL,
+    updated_ms  INTEGER NOT NULL
+);
+
+CREATE TABLE story_links (
+    story_id     INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+    question_id  TEXT NOT NULL,
+    linked_ms    INTEGER NOT NULL,
+    PRIMARY KEY (story_id, question_id)
+);
+CREATE INDEX story_links_by_question ON story_links (question_id);
+
+CREATE TABLE review_cards (
+    question_id     TEXT PRIMARY KEY NOT NULL,
+    due_ms          INTEGER NOT NULL,
+    stability       REAL NOT NULL,
+    difficulty      REAL NOT NULL,
+    elapsed_days    INTEGER NOT NULL,
+    scheduled_days  INTEGER NOT NULL,
+    reps            INTEGER NOT NULL,
+    lapses          INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('new', 'learning', 'review', 'relearning')),
+    last_review_ms  INTEGER NOT NULL
+);
+CREATE INDEX review_cards_by_due ON review_cards (due_ms);
+
+CREATE TABLE reviews (
+    id           INTEGER PRIMARY KEY,
+    question_id  TEXT NOT NULL,
+    rating       TEXT NOT NULL CHECK (rating IN ('again', 'hard', 'good', 'easy')),
+    source       TEXT NOT NULL CHECK (source IN ('attempt', 'quiz', 'manual')),
+    attempt_id   INTEGER REFERENCES attempts (id) ON DELETE SET NULL,
+    reviewed_ms  INTEGER NOT NULL,
+    due_ms       INTEGER NOT NULL
+);
+CREATE INDEX reviews_by_question ON reviews (question_id, reviewed_ms);
+
+CREATE VIRTUAL TABLE search_index USING fts5 (
+    kind UNINDEXED, ref UNINDEXED, question_id UNINDEXED, title, body,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+
+CREATE TRIGGER star_notes_indexed AFTER INSERT ON star_notes BEGIN
+    INSERT INTO search_index (kind, ref, question_id, title, body)
+    VALUES ('note', new.question_id, new.question_id, '',
+            concat_ws(char(10), new.situation, new.task, new.action, new.result, new.notes));
+END;
+CREATE TRIGGER star_notes_reindexed AFTER UPDATE ON star_notes BEGIN
+    DELETE FROM search_index WHERE kind = 'note' AND ref = old.question_id;
+    INSERT INTO search_index (kind, ref, question_id, title, body)
+    VALUES ('note', new.question_id, new.question_id, '',
+            concat_ws(char(10), new.situation, new.task, new.action, new.result, new.notes));
+END;
+CREATE TRIGGER star_notes_unindexed AFTER DELETE ON star_notes BEGIN
+    DELETE FROM search_index WHERE kind = 'note' AND ref = old.question_id;
+END;
+
+CREATE TRIGGER stories_indexed AFTER INSERT ON stories BEGIN
+    INSERT INTO search_index (kind, ref, question_id, title, body)
+    VALUES ('story', new.id, NULL, new.title,
+            concat_ws(char(10), new.situation, new.task, new.action, new.result, new.notes));
+END;
+CREATE TRIGGER stories_reindexed AFTER UPDATE ON stories BEGIN
+    DELETE FROM search_index WHERE kind = 'story' AND ref = old.id;
+    INSERT INTO search_index (kind, ref, question_id, title, body)
+    VALUES ('story', new.id, NULL, new.title,
+            concat_ws(char(10), new.situation, new.task, new.action, new.result, new.notes));
+END;
+CREATE TRIGGER stories_unindexed AFTER DELETE ON stories BEGIN
+    DELETE FROM search_index WHERE kind = 'story' AND ref = old.id;
+END;
+
+CREATE TRIGGER transcripts_indexed AFTER INSERT ON transcripts BEGIN
+    INSERT INTO search_index (kind, ref, question_id, title, body)
+    VALUES ('transcript', new.attempt_id,
+            (SELECT question_id FROM attempts WHERE id = new.attempt_id), '', new.text);
+END;
+CREATE TRIGGER transcripts_reindexed AFTER UPDATE ON transcripts BEGIN
+    DELETE FROM search_index WHERE kind = 'transcript' AND ref = old.attempt_id;
+    INSERT INTO search_index (kind, ref, question_id, title, body)
+    VALUES ('transcript', new.attempt_id,
+            (SELECT question_id FROM attempts WHERE id = new.attempt_id), '', new.text);
+END;
+CREATE TRIGGER transcripts_unindexed AFTER DELETE ON transcripts BEGIN
+    DELETE FROM search_index WHERE kind = 'transcript' AND ref = old.attempt_id;
+END;
+
+INSERT INTO search_index (kind, ref, question_id, title, body)
+    SELECT 'note', question_id, question_id, '',
+           concat_ws(char(10), situation, task, action, result, notes) FROM star_notes;
+INSERT INTO search_index (kind, ref, question_id, title, body)
+    SELECT 'transcript', t.attempt_id, a.question_id, '', t.text
+    FROM transcripts t JOIN attempts a ON a.id = t.attempt_id;
+"#,
+    ),
 ];
 
 /// All migrations in order.

@@ -48,6 +48,15 @@ pub enum StudioError {
 
     #[error("No transcription model is installed yet. Download one, or import a ggml .bin file or a faster-whisper model folder.")]
     NoModel,
+
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+
+    #[error("There is no story with id {0}. It may have been deleted.")]
+    UnknownStory(i64),
+
+    #[error("Could not write {path}: {source}. Check that the folder exists, is writable and the disk has space.")]
+    WriteFile { path: std::path::PathBuf, source: std::io::Error },
 }
 
 /// Broad classes of failure the UI treats differently.
@@ -72,6 +81,8 @@ pub enum ErrorKind {
     Busy,
     /// A model could not be used or a transcription failed.
     Transcription,
+    /// A backup could not be written or restored.
+    Backup,
 }
 
 /// An error as it crosses IPC: a kind the UI can branch on and a sentence to show.
@@ -86,6 +97,10 @@ impl From<StudioError> for IpcError {
         let kind = match &e {
             StudioError::Store(StoreError::FromNewerVersion { .. }) => ErrorKind::NewerDatabase,
             StudioError::Store(StoreError::Corrupt { .. }) => ErrorKind::CorruptDatabase,
+            StudioError::Store(StoreError::Invalid(_)) => ErrorKind::Invalid,
+            StudioError::Store(StoreError::NotFound(_)) | StudioError::UnknownStory(_) => ErrorKind::NotFound,
+            StudioError::WriteFile { .. } => ErrorKind::Storage,
+            StudioError::Backup(_) => ErrorKind::Backup,
             StudioError::Store(_) | StudioError::NoDataDir => ErrorKind::Storage,
             StudioError::Bank(_) => ErrorKind::Bank,
             StudioError::UnknownQuestion(_) => ErrorKind::NotFound,

@@ -10,15 +10,26 @@
 //! - [`error`] turns failures into the `{kind, message}` shape the UI shows.
 //! - [`recording`] records answers into attempts and recovers interrupted ones.
 //! - [`transcription`] runs transcriptions in a worker process, one at a time.
+//! - [`study`] schedules reviews with FSRS; [`clock`] is the time it reads.
+//! - [`search`] searches questions, notes, stories and transcripts.
+//! - [`markdown`] renders notes' Markdown safely.
+//! - [`stories`] links STAR stories to questions.
+//! - [`backup`] exports everything to one archive and restores it safely.
 //! - [`views`] holds the composite values sent to the UI.
 //! - [`bindings`] generates the TypeScript declarations of every IPC type.
 
+pub mod backup;
 pub mod bindings;
+pub mod clock;
 pub mod error;
+pub mod markdown;
 pub mod models;
 pub mod paths;
 pub mod recording;
+pub mod search;
+pub mod stories;
 mod studio;
+pub mod study;
 pub mod transcription;
 pub mod views;
 

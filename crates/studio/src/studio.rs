@@ -3,6 +3,7 @@
 use starling_bank::{Bank, QuizGrade};
 use starling_store::{StarNote, StarNoteDraft, Store};
 
+use crate::clock::Clock;
 use crate::error::StudioError;
 use crate::paths::DataPaths;
 use crate::views::{BankSnapshot, QuestionDetail};
@@ -12,6 +13,7 @@ pub struct Studio {
     pub(crate) bank: Bank,
     pub(crate) store: Store,
     pub(crate) active: Option<crate::recording::ActiveRecording>,
+    pub(crate) clock: Clock,
 }
 
 impl Studio {
@@ -24,13 +26,19 @@ impl Studio {
         }
         let bank = Bank::load(Some(&paths.decks()))?;
         tracing::info!(questions = bank.questions().len(), db = %paths.database().display(), "studio opened");
-        let studio = Studio { paths, bank, store, active: None };
+        let mut studio = Studio { paths, bank, store, active: None, clock: Clock::system() };
         studio.recover_interrupted()?;
+        studio.index_bank()?;
         Ok(studio)
     }
 
     pub fn paths(&self) -> &DataPaths {
         &self.paths
+    }
+
+    /// Moves the studio's clock (scheduling reads the time through it).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
     pub fn bank(&self) -> &Bank {
@@ -40,6 +48,7 @@ impl Studio {
     /// Re-reads the user's deck folder.
     pub fn reload_bank(&mut self) -> Result<BankSnapshot, StudioError> {
         self.bank = Bank::load(Some(&self.paths.decks()))?;
+        self.index_bank()?;
         self.snapshot()
     }
 
@@ -63,6 +72,8 @@ impl Studio {
         Ok(QuestionDetail {
             note: self.store.star_note(id)?,
             attempts: self.store.attempts_for(id)?,
+            stories: self.store.stories_for(id)?,
+            review: self.store.review_card(id)?,
             question,
             starred,
         })

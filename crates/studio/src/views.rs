@@ -4,7 +4,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use starling_bank::{Area, DeckReport, Question};
-use starling_store::{Attempt, QuestionState, StarNote};
+use starling_store::{Attempt, QuestionState, ReviewCard, StarNote, Story};
 
 /// Everything the question browser needs at start-up.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -28,6 +28,10 @@ pub struct QuestionDetail {
     pub note: Option<StarNote>,
     pub attempts: Vec<Attempt>,
     pub starred: bool,
+    /// Stories linked to this question.
+    pub stories: Vec<Story>,
+    /// The question's spaced-repetition schedule, once it has been rated.
+    pub review: Option<ReviewCard>,
 }
 
 /// Microphones for the picker, and the one the user chose before.

@@ -29,13 +29,19 @@ pub struct CatalogEntry {
     pub size_mib: u32,
 }
 
-/// The models offered for download. whisper.cpp publishes checksums for the
-/// full-precision files; quantised variants have no published checksum, so
-/// they are imported from a file instead of downloaded unverified.
+/// The models offered for download, each with the SHA-1 that whisper.cpp's
+/// models/README.md publishes for the file. The quantised variants (q5_1,
+/// q8_0) are a third to a half the size of the f16 files.
 pub const CATALOG: &[CatalogEntry] = &[
     CatalogEntry { name: "tiny.en", file: "ggml-tiny.en.bin", sha1: "c78c86eb1a8faa21b369bcd33207cc90d64ae9df", size_mib: 75 },
+    CatalogEntry { name: "tiny.en-q5_1", file: "ggml-tiny.en-q5_1.bin", sha1: "3fb92ec865cbbc769f08137f22470d6b66e071b6", size_mib: 31 },
+    CatalogEntry { name: "tiny.en-q8_0", file: "ggml-tiny.en-q8_0.bin", sha1: "802d6668e7d411123e672abe4cb6c18f12306abb", size_mib: 42 },
     CatalogEntry { name: "base.en", file: "ggml-base.en.bin", sha1: "137c40403d78fd54d454da0f9bd998f78703390c", size_mib: 142 },
+    CatalogEntry { name: "base.en-q5_1", file: "ggml-base.en-q5_1.bin", sha1: "d26d7ce5a1b6e57bea5d0431b9c20ae49423c94a", size_mib: 57 },
+    CatalogEntry { name: "base.en-q8_0", file: "ggml-base.en-q8_0.bin", sha1: "bb1574182e9b924452bf0cd1510ac034d323e948", size_mib: 78 },
     CatalogEntry { name: "small.en", file: "ggml-small.en.bin", sha1: "db8a495a91d927739e50b3fc1cc4c6b8f6c2d022", size_mib: 466 },
+    CatalogEntry { name: "small.en-q5_1", file: "ggml-small.en-q5_1.bin", sha1: "20f54878d608f94e4a8ee3ae56016571d47cba34", size_mib: 181 },
+    CatalogEntry { name: "small.en-q8_0", file: "ggml-small.en-q8_0.bin", sha1: "9d75ff4ccfa0a8217870d7405cf8cef0a5579852", size_mib: 252 },
 ];
 
 /// Where the whisper.cpp project serves its ggml files. `STARLING_MODEL_URL`

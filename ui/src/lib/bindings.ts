@@ -232,6 +232,94 @@ export type TranscriptionState = "none" | "queued" | "running" | "done" | "faile
 
 export type TranscriptionEvent = { "kind": "queued", attempt_id: number, } | { "kind": "progress", attempt_id: number, percent: number, } | { "kind": "done", attempt_id: number, } | { "kind": "failed", attempt_id: number, message: string, };
 
+export type Story = { id: number, title: string, situation: string, task: string, action: string, result: string, notes: string, 
+/**
+ * Ids of the linked questions, in the order they were linked.
+ */
+question_ids: Array<string>, updated_ms: number, };
+
+export type StoryDraft = { id: number | null, title: string, situation: string, task: string, action: string, result: string, notes: string, };
+
+export type Rating = "again" | "hard" | "good" | "easy";
+
+export type CardState = "new" | "learning" | "review" | "relearning";
+
+export type ReviewSource = "attempt" | "quiz" | "manual";
+
+export type ReviewCard = { question_id: string, 
+/**
+ * When the question is next due (ms since the Unix epoch).
+ */
+due_ms: number, stability: number, difficulty: number, elapsed_days: number, scheduled_days: number, reps: number, lapses: number, state: CardState, last_review_ms: number, };
+
+export type Mark = { text: string, hit: boolean, };
+
+export type SearchKind = "question" | "note" | "story" | "transcript";
+
+export type SearchHit = { kind: SearchKind, 
+/**
+ * The question id (questions, notes), story id or attempt id.
+ */
+ref_id: string, 
+/**
+ * The question the hit belongs to, when there is one.
+ */
+question_id: string | null, 
+/**
+ * The title with matches marked (empty for notes and transcripts).
+ */
+title: Array<Mark>, 
+/**
+ * A short excerpt of the body around the matches.
+ */
+excerpt: Array<Mark>, 
+/**
+ * BM25 score; lower is better.
+ */
+rank: number, };
+
+export type SearchGroup = { kind: SearchKind, hits: Array<SearchHit>, };
+
+export type SearchResults = { query: string, 
+/**
+ * Groups in a fixed order (questions, notes, stories, transcripts),
+ * only those with hits.
+ */
+groups: Array<SearchGroup>, };
+
+export type DueItem = { question_id: string, prompt: string, area: Area, kind: QuestionKind, due_ms: number, state: CardState, };
+
+export type TodayView = { 
+/**
+ * Questions due now, grouped by area in the order of [`Area::ALL`] and
+ * most overdue first within an area.
+ */
+due: Array<DueItem>, 
+/**
+ * When the next not-yet-due question comes up, if any.
+ */
+next_due_ms: number | null, 
+/**
+ * Questions with a schedule at all.
+ */
+scheduled: number, 
+/**
+ * The time the view was computed for.
+ */
+now_ms: number, };
+
+export type DataCounts = { attempts: number, transcripts: number, notes: number, stories: number, reviews: number, };
+
+export type BackupSummary = { 
+/**
+ * The archive written or read.
+ */
+archive: string, files: number, bytes: number, counts: DataCounts, 
+/**
+ * On restore: where the data that was replaced now lives.
+ */
+previous: string | null, };
+
 export type BankSnapshot = { questions: Array<Question>, 
 /**
  * Every area, in the order the browser lists them.
@@ -250,8 +338,16 @@ noted: Array<string>,
  */
 user_deck_dir: string, };
 
-export type QuestionDetail = { question: Question, note: StarNote | null, attempts: Array<Attempt>, starred: boolean, };
+export type QuestionDetail = { question: Question, note: StarNote | null, attempts: Array<Attempt>, starred: boolean, 
+/**
+ * Stories linked to this question.
+ */
+stories: Array<Story>, 
+/**
+ * The question's spaced-repetition schedule, once it has been rated.
+ */
+review: ReviewCard | null, };
 
-export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy" | "transcription";
+export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy" | "transcription" | "backup";
 
 export type IpcError = { kind: ErrorKind, message: string, };
