@@ -26,6 +26,21 @@ const COMMANDS: &[&str] = &[
     "cancel_download",
     "cancel_transcription",
     "measure_model",
+    "search",
+    "today",
+    "rate_question",
+    "answer_quiz",
+    "list_stories",
+    "save_story",
+    "delete_story",
+    "restore_story",
+    "link_story",
+    "unlink_story",
+    "render_markdown",
+    "export_notes",
+    "export_backup",
+    "restore_backup",
+    "export_defaults",
 ];
 
 fn main() {

@@ -1,11 +1,12 @@
 //! The desktop shell. It owns only Tauri concerns: the window, the managed
-//! state and the IPC commands in [`commands`], [`recording`] and
-//! [`transcription`], each a thin
+//! state and the IPC commands in [`commands`], [`recording`],
+//! [`transcription`] and [`study`], each a thin
 //! call into `starling-studio`.
 
 mod commands;
 mod recording;
 mod state;
+mod study;
 mod transcription;
 
 use tauri::{Emitter, Manager};
@@ -13,7 +14,8 @@ use tauri::{Emitter, Manager};
 use starling_studio::transcription::{TranscriptionRunner, WorkerCommand};
 use starling_studio::{DataPaths, IpcError, Studio, StudioError};
 
-use crate::state::AppState;
+use crate::state::{AppState, RunnerFactory};
+use starling_studio::clock::Clock;
 
 /// Creates the main window from its `tauri.conf.json` entry. With
 /// `--data-dir`, the webview keeps its own storage (theme, preferences) there
@@ -29,8 +31,9 @@ fn open_main_window(app: &mut tauri::App, data_dir: Option<&std::path::Path>) ->
 }
 
 /// Builds and runs the app until its last window closes. `data_dir`, when
-/// given, replaces the platform's app data folder.
-pub fn run(data_dir: Option<std::path::PathBuf>) {
+/// given, replaces the platform's app data folder; `clock` is the time
+/// scheduling reads (moved only by tests).
+pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
     tauri::Builder::default()
         .setup(move |app| {
             let paths = match &data_dir {
@@ -50,16 +53,20 @@ pub fn run(data_dir: Option<std::path::PathBuf>) {
             let state = match opened {
                 Ok(studio) => {
                     let handle = app.handle().clone();
-                    let runner = WorkerCommand::current_exe()
-                        .map_err(|e| e.to_string())
-                        .and_then(|w| {
-                            TranscriptionRunner::start(studio.paths(), w, move |ev| {
-                                let _ = handle.emit("transcription", ev);
-                            })
+                    let start_runner: RunnerFactory = Box::new(move |studio: &Studio| {
+                        let handle = handle.clone();
+                        WorkerCommand::current_exe()
                             .map_err(|e| e.to_string())
-                        });
-                    let runner = runner.inspect_err(|e| tracing::error!(error = %e, "transcription is unavailable")).ok();
-                    AppState::ready(studio, runner)
+                            .and_then(|w| {
+                                TranscriptionRunner::start(studio.paths(), w, move |ev| {
+                                    let _ = handle.emit("transcription", ev);
+                                })
+                                .map_err(|e| e.to_string())
+                            })
+                            .inspect_err(|e| tracing::error!(error = %e, "transcription is unavailable"))
+                            .ok()
+                    });
+                    AppState::ready(studio, clock, start_runner)
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "could not open Starling's data");
@@ -94,6 +101,21 @@ pub fn run(data_dir: Option<std::path::PathBuf>) {
             transcription::cancel_download,
             transcription::cancel_transcription,
             transcription::measure_model,
+            study::search,
+            study::today,
+            study::rate_question,
+            study::answer_quiz,
+            study::list_stories,
+            study::save_story,
+            study::delete_story,
+            study::restore_story,
+            study::link_story,
+            study::unlink_story,
+            study::render_markdown,
+            study::export_notes,
+            study::export_backup,
+            study::restore_backup,
+            study::export_defaults,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -1,7 +1,9 @@
 //! The `starling` binary: with a subcommand (`starling bank list`) it runs the
 //! headless command line and never touches the display; without one it opens
 //! the window. `--data-dir DIR` (window mode) keeps all data in DIR, which the
-//! end-to-end tests use for a fresh profile per test.
+//! end-to-end tests use for a fresh profile per test, and
+//! `--clock-offset-days N` runs the review scheduler N days ahead, which they
+//! use to see ratings come due.
 
 use std::process::ExitCode;
 
@@ -13,6 +15,13 @@ fn main() -> ExitCode {
         return starling_cli::run(args);
     }
     let data_dir = args.iter().position(|a| a == "--data-dir").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
-    starling_app::run(data_dir);
+    let clock = args
+        .iter()
+        .position(|a| a == "--clock-offset-days")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.to_str()?.parse::<f64>().ok())
+        .map(starling_studio::clock::Clock::offset_days)
+        .unwrap_or_default();
+    starling_app::run(data_dir, clock);
     ExitCode::SUCCESS
 }

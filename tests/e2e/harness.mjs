@@ -18,8 +18,13 @@ export function freshDataDir() {
   return mkdtempSync(join(tmpdir(), "starling-e2e-"));
 }
 
-/** Starts Starling on `dataDir` and waits until the question list is shown. */
-export async function launch(dataDir) {
+/**
+ * Starts Starling on `dataDir` and waits until the question list is shown.
+ * `clockOffsetDays` runs the review scheduler that many days ahead.
+ */
+export async function launch(dataDir, { clockOffsetDays } = {}) {
+  const args = ["--data-dir", dataDir];
+  if (clockOffsetDays !== undefined) args.push("--clock-offset-days", String(clockOffsetDays));
   const browser = await remote({
     hostname: "127.0.0.1",
     port,
@@ -28,7 +33,7 @@ export async function launch(dataDir) {
     capabilities: {
       browserName: "wry",
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app, args: ["--data-dir", dataDir] },
+      "tauri:options": { application: app, args },
     },
   });
   await browser.$('[data-testid="question-item"]').waitForExist({ timeout: 20_000 });
@@ -49,4 +54,18 @@ export async function openQuestion(browser, searchWords, id) {
   await item.waitForExist({ timeout: 5_000 });
   await item.click();
   await browser.$(`[data-testid="question-view"][data-question-id="${id}"]`).waitForExist({ timeout: 5_000 });
+}
+
+/** Waits until `selector` shows text matching `pattern`; returns the text. */
+export async function waitForText(browser, selector, pattern, timeout = 5_000) {
+  let text = "";
+  await browser.waitUntil(
+    async () => {
+      const el = await browser.$(selector);
+      text = (await el.isExisting()) ? await el.getText() : "";
+      return pattern.test(text);
+    },
+    { timeout, timeoutMsg: `${selector} never matched ${pattern} (last: "${text}")` },
+  );
+  return text;
 }

@@ -104,6 +104,19 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     console.log(`base in the app: WER ${(baseWer * 100).toFixed(1)} %: ${again}`);
     assert.ok(baseWer <= 0.35, `base WER ${baseWer.toFixed(2)}: ${again}`);
     await screenshot(browser, "transcript-base");
+
+    // "release" is in no question, note or story: search finds it in the transcript only.
+    assert.match(again.toLowerCase(), /release/, "the transcript should contain the word searched for");
+    await browser.keys(["Control", "k"]);
+    await browser.$('[data-testid="global-search"]').setValue("release");
+    const hit = await browser.$('[data-testid="search-hit"][data-kind="transcript"]');
+    await hit.waitForExist({ timeout: 5_000 });
+    const kinds = await browser.$$('[data-testid="search-group"]').map((g) => g.getAttribute("data-kind"));
+    assert.deepEqual(kinds, ["transcript"]);
+    assert.match(await hit.$("mark").getText(), /^release/i, "the match is highlighted");
+    await screenshot(browser, "search-transcript");
+    await hit.click();
+    await browser.$('[data-testid="question-view"][data-question-id="behavior-difficult-bug"]').waitForExist({ timeout: 5_000 });
   } finally {
     await browser.deleteSession();
   }

@@ -77,11 +77,14 @@ pub fn run() -> Result<(), Fail> {
     wait_until("tauri-driver", Duration::from_secs(15), || TcpStream::connect(("127.0.0.1", port)).is_ok())?;
 
     let dir = root.join("tests/e2e");
+    // `STARLING_E2E_ONLY=study,backup` runs just those files (while developing).
+    let only = std::env::var("STARLING_E2E_ONLY").ok().filter(|v| !v.trim().is_empty());
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| Fail::msg(format!("cannot read {}: {e}", dir.display())))?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".test.mjs"))
+        .filter(|n| only.as_ref().is_none_or(|o| o.split(',').any(|part| n.contains(part.trim()))))
         .collect();
     files.sort();
     let mut cmd = Command::new("node");

@@ -87,6 +87,32 @@ pub struct BackupSummary {
     pub previous: Option<String>,
 }
 
+/// Where the app suggests writing exports, before the user edits the path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ExportDefaults {
+    pub backup: String,
+    pub notes: String,
+    /// The data folder, shown so the user knows what a restore replaces.
+    pub data_dir: String,
+}
+
+/// Dated file names in the user's documents folder (or home, or the data
+/// folder when neither is known).
+pub fn export_defaults(paths: &DataPaths, now_ms: i64) -> ExportDefaults {
+    let dirs = directories::UserDirs::new();
+    let folder = dirs
+        .as_ref()
+        .and_then(|d| d.document_dir().map(Path::to_path_buf))
+        .or_else(|| dirs.as_ref().map(|d| d.home_dir().to_path_buf()))
+        .unwrap_or_else(|| paths.root().to_path_buf());
+    let day = chrono::DateTime::from_timestamp_millis(now_ms).unwrap_or_default().format("%Y-%m-%d");
+    ExportDefaults {
+        backup: folder.join(format!("starling-backup-{day}.zip")).display().to_string(),
+        notes: folder.join(format!("starling-notes-{day}.md")).display().to_string(),
+        data_dir: paths.root().display().to_string(),
+    }
+}
+
 fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> BackupError + 'a {
     move |source| BackupError::Io { action, path: path.to_path_buf(), source }
 }

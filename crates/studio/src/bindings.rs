@@ -65,6 +65,7 @@ pub fn typescript() -> String {
         crate::study::TodayView,
         starling_store::DataCounts,
         crate::backup::BackupSummary,
+        crate::backup::ExportDefaults,
         crate::views::BankSnapshot,
         crate::views::QuestionDetail,
         crate::error::ErrorKind,

@@ -41,6 +41,11 @@ impl Studio {
         self.clock = clock;
     }
 
+    /// Now, by the studio's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
     pub fn bank(&self) -> &Bank {
         &self.bank
     }

@@ -124,6 +124,17 @@ impl Studio {
         Ok(card)
     }
 
+    /// Grades a quiz answer; on the first try it also schedules the question
+    /// (right is Good, wrong is Again).
+    pub fn answer_quiz(&mut self, question_id: &str, chosen: &[usize], first_try: bool) -> Result<starling_bank::QuizGrade, StudioError> {
+        let grade = self.check_quiz(question_id, chosen)?;
+        if first_try {
+            let rating = if grade.correct { Rating::Good } else { Rating::Again };
+            self.rate(question_id, rating, ReviewSource::Quiz, None)?;
+        }
+        Ok(grade)
+    }
+
     pub fn review_card(&self, question_id: &str) -> Result<Option<ReviewCard>, StudioError> {
         Ok(self.store.review_card(question_id)?)
     }
@@ -208,7 +219,11 @@ mod tests {
         let card = s.rate("behavior-difficult-bug", Rating::Good, ReviewSource::Manual, None).unwrap();
         assert!(s.today().unwrap().due.is_empty());
         assert_eq!(s.today().unwrap().next_due_ms, Some(card.due_ms));
-        s.rate("quiz-http-403-forbidden", Rating::Again, ReviewSource::Quiz, None).unwrap();
+        assert!(!s.answer_quiz("quiz-http-403-forbidden", &[0], true).unwrap().correct);
+        assert!(s.answer_quiz("quiz-http-403-forbidden", &[2], false).unwrap().correct);
+        let quiz = s.review_card("quiz-http-403-forbidden").unwrap().unwrap();
+        assert_eq!((quiz.reps, quiz.lapses), (1, 0), "only the first try is scheduled");
+        assert_eq!(quiz.due_ms - quiz.last_review_ms, DAY_MS, "a wrong first answer (Again) comes back in a day");
 
         s.clock = Clock::offset_days(4.0);
         let today = s.today().unwrap();
@@ -216,6 +231,7 @@ mod tests {
         assert_eq!(today.scheduled, 2);
         assert_eq!(ids.len(), 2);
         assert!(ids.contains(&"behavior-difficult-bug") && ids.contains(&"quiz-http-403-forbidden"));
+        assert!(s.today().unwrap().due.iter().any(|d| d.question_id == "quiz-http-403-forbidden"));
         assert!(s.rate("nope", Rating::Good, ReviewSource::Manual, None).is_err());
         assert!(s.rate("behavior-difficult-bug", Rating::Good, ReviewSource::Attempt, Some(42)).is_err());
     }

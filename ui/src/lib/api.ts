@@ -17,6 +17,15 @@ import type {
   QuizGrade,
   StarNote,
   StarNoteDraft,
+  BackupSummary,
+  ExportDefaults,
+  Rating,
+  ReviewCard,
+  ReviewSource,
+  SearchResults,
+  Story,
+  StoryDraft,
+  TodayView,
 } from "./bindings";
 
 /** Turns whatever a command rejected with into an IpcError. */
@@ -40,6 +49,24 @@ export const api = {
   saveStarNote: (draft: StarNoteDraft) => call<StarNote | null>("save_star_note", { draft }),
   setStarred: (id: string, starred: boolean) => call<null>("set_starred", { id, starred }),
   checkQuiz: (id: string, chosen: number[]) => call<QuizGrade>("check_quiz", { id, chosen }),
+  /** Grades a quiz answer; the first try also schedules the question (right: Good, wrong: Again). */
+  answerQuiz: (id: string, chosen: number[], firstTry: boolean) => call<QuizGrade>("answer_quiz", { id, chosen, firstTry }),
+  search: (query: string) => call<SearchResults>("search", { query }),
+  today: () => call<TodayView>("today"),
+  rateQuestion: (id: string, rating: Rating, source: ReviewSource, attemptId: number | null) =>
+    call<ReviewCard>("rate_question", { id, rating, source, attemptId }),
+  listStories: () => call<Story[]>("list_stories"),
+  saveStory: (draft: StoryDraft) => call<Story>("save_story", { draft }),
+  deleteStory: (id: number) => call<Story>("delete_story", { id }),
+  restoreStory: (story: Story) => call<Story>("restore_story", { story }),
+  linkStory: (storyId: number, questionId: string) => call<Story>("link_story", { storyId, questionId }),
+  unlinkStory: (storyId: number, questionId: string) => call<Story>("unlink_story", { storyId, questionId }),
+  /** Sanitised HTML of a note's Markdown (raw HTML in the note comes back as text). */
+  renderMarkdown: (text: string) => call<string>("render_markdown", { text }),
+  exportNotes: (path: string) => call<number>("export_notes", { path }),
+  exportBackup: (path: string) => call<BackupSummary>("export_backup", { path }),
+  restoreBackup: (path: string) => call<BackupSummary>("restore_backup", { path }),
+  exportDefaults: () => call<ExportDefaults>("export_defaults"),
   listMicrophones: () => call<MicrophoneList>("list_microphones"),
   setMicrophone: (name: string | null) => call<null>("set_microphone", { name }),
   startRecording: (questionId: string, maxSeconds: number, onEvent: (e: RecordingEvent) => void) => {

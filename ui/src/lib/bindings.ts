@@ -320,6 +320,12 @@ archive: string, files: number, bytes: number, counts: DataCounts,
  */
 previous: string | null, };
 
+export type ExportDefaults = { backup: string, notes: string, 
+/**
+ * The data folder, shown so the user knows what a restore replaces.
+ */
+data_dir: string, };
+
 export type BankSnapshot = { questions: Array<Question>, 
 /**
  * Every area, in the order the browser lists them.

@@ -2,6 +2,9 @@
 // stars and a free-text search, and builds the area/topic tree with counts.
 import type { Area, Difficulty, Question, QuestionKind } from "./bindings";
 
+/** Which list the middle column shows. */
+export type Mode = "questions" | "today" | "stories";
+
 export interface Filters {
   area: Area | null;
   topic: string | null;

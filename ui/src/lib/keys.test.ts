@@ -15,4 +15,10 @@ describe("shortcuts", () => {
     expect(actionFor("Escape", true, false)).toBe("escape");
     expect(actionFor("r", false, true)).toBe(null);
   });
+  it("rates with 1–4 and searches everything with Ctrl+K, even in a field", () => {
+    expect(["1", "2", "3", "4"].map((k) => actionFor(k, false, false))).toEqual(["again", "hard", "good", "easy"]);
+    expect(actionFor("3", true, false)).toBe(null);
+    expect(actionFor("k", true, true)).toBe("find");
+    expect(actionFor("K", false, true)).toBe("find");
+  });
 });
