@@ -82,7 +82,10 @@ test("record an answer with the virtual microphone and play it back", async () =
         return !!a && a.readyState >= 1 && a.duration > 5;
       }),
       { timeout: 15_000, timeoutMsg: "the recording never loaded in the player" },
-    );
+    ).catch(async (e) => {
+      const why = await browser.$('[data-testid="replay-error"]').getText().catch(() => "no error shown");
+      throw new Error(`${e.message}: ${why}`);
+    });
     const duration = await browser.execute(() => document.querySelector('[data-testid="attempt-audio"]').duration);
     assert.ok(Math.abs(duration * 1000 - ms) < 100, `player says ${duration} s, attempt ${ms} ms`);
     await screenshot(browser, "record-playback");

@@ -105,6 +105,43 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     assert.ok(baseWer <= 0.35, `base WER ${baseWer.toFixed(2)}: ${again}`);
     await screenshot(browser, "transcript-base");
 
+    // Replay: the waveform draws, the lit word advances with playback, and a
+    // click on a word jumps there.
+    await browser.$('[data-testid="attempt-play"]').click();
+    const words = await browser.$('[data-testid="replay-words"]');
+    await words.waitForExist({ timeout: 10_000 });
+    await browser.waitUntil(async () => Number(await words.getAttribute("data-current")) >= 0, {
+      timeout: 10_000,
+      timeoutMsg: "no word was lit once playback started",
+    }).catch(async (e) => {
+      const state = await browser.execute(() => {
+        const a = document.querySelector('[data-testid="attempt-audio"]');
+        const r = document.querySelector('[data-testid="replay"]');
+        return JSON.stringify({ paused: a?.paused, t: a?.currentTime, d: a?.duration, rs: a?.readyState, err: a?.error?.message ?? a?.error?.code, playing: r?.dataset.playing, now: r?.dataset.nowMs, text: r?.textContent?.slice(0, 200) });
+      });
+      throw new Error(`${e.message}: ${state}`);
+    });
+    const first = Number(await words.getAttribute("data-current"));
+    await browser.waitUntil(async () => Number(await words.getAttribute("data-current")) > first + 1, {
+      timeout: 10_000,
+      timeoutMsg: `the lit word stayed at ${first}`,
+    });
+    const drawn = await browser.execute(() => {
+      const host = document.querySelector('[data-testid="waveform"] div');
+      return host?.shadowRoot?.querySelectorAll("canvas").length ?? 0;
+    });
+    assert.ok(drawn > 0, "the waveform draws on a canvas");
+    await screenshot(browser, "replay");
+    const all = await browser.$$('[data-testid="replay-word"]');
+    const target = all[all.length - 2];
+    await target.click();
+    const targetIndex = Number(await target.getAttribute("data-index"));
+    await browser.waitUntil(async () => Number(await words.getAttribute("data-current")) >= targetIndex, {
+      timeout: 5_000,
+      timeoutMsg: "clicking a word did not jump there",
+    });
+    await browser.$('[data-testid="attempt-play"]').click();
+
     // "release" is in no question, note or story: search finds it in the transcript only.
     assert.match(again.toLowerCase(), /release/, "the transcript should contain the word searched for");
     await browser.keys(["Control", "k"]);

@@ -94,12 +94,12 @@ export const api = {
     listen<TranscriptionEvent>("transcription", (e) => handler(e.payload)),
   deleteAttempt: (id: number) => call<null>("delete_attempt", { id }),
   /**
-   * A `blob:` URL of an attempt's WAV for an <audio> element. WebKitGTK's media
-   * player cannot read the asset protocol directly, so the bytes are fetched
-   * through it (the scope allows only the recordings folder) and handed over as
-   * a blob. Revoke the URL when the player closes.
+   * The bytes of an attempt's WAV, for the replay player. WebKitGTK's media
+   * player cannot read the asset protocol directly, so the file is fetched
+   * through it (the scope allows only the recordings folder) and handed to the
+   * player as a Blob.
    */
-  attemptAudioUrl: async (id: number) => {
+  attemptAudio: async (id: number): Promise<Blob> => {
     const src = convertFileSrc(await call<string>("attempt_audio_path", { id }));
     let response: Response;
     try {
@@ -108,6 +108,6 @@ export const api = {
       throw toIpcError({ kind: "not_found", message: `The recording could not be read (${String(e)}).` });
     }
     if (!response.ok) throw toIpcError({ kind: "not_found", message: `The recording could not be read (HTTP ${response.status}).` });
-    return URL.createObjectURL(new Blob([await response.blob()], { type: "audio/wav" }));
+    return new Blob([await response.blob()], { type: "audio/wav" });
   },
 };
