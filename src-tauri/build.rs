@@ -41,6 +41,14 @@ const COMMANDS: &[&str] = &[
     "export_backup",
     "restore_backup",
     "export_defaults",
+    "history",
+    "retention_preview",
+    "get_retention",
+    "set_retention",
+    "save_question",
+    "delete_question",
+    "import_deck",
+    "export_deck",
 ];
 
 fn main() {

@@ -116,6 +116,14 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
             study::export_backup,
             study::restore_backup,
             study::export_defaults,
+            study::history,
+            study::retention_preview,
+            study::get_retention,
+            study::set_retention,
+            study::save_question,
+            study::delete_question,
+            study::import_deck,
+            study::export_deck,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

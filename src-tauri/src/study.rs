@@ -6,11 +6,13 @@ use std::path::PathBuf;
 
 use tauri::State;
 
-use starling_bank::QuizGrade;
+use starling_bank::{DeckReport, Question, QuizGrade};
 use starling_store::{Rating, ReviewCard, ReviewSource, Story, StoryDraft};
 use starling_studio::backup::{BackupSummary, ExportDefaults};
 use starling_studio::search::SearchResults;
 use starling_studio::study::TodayView;
+use starling_studio::retention::RetentionReport;
+use starling_studio::views::HistoryItem;
 use starling_studio::IpcError;
 
 use crate::state::AppState;
@@ -94,4 +96,44 @@ pub async fn restore_backup(state: State<'_, AppState>, path: PathBuf) -> Result
 #[tauri::command]
 pub async fn export_defaults(state: State<'_, AppState>) -> Result<ExportDefaults, IpcError> {
     state.with(|s| Ok(starling_studio::backup::export_defaults(s.paths(), s.now_ms())))
+}
+
+#[tauri::command]
+pub async fn history(state: State<'_, AppState>, limit: u32) -> Result<Vec<HistoryItem>, IpcError> {
+    state.with(|s| Ok(s.history(limit)?))
+}
+
+#[tauri::command]
+pub async fn retention_preview(state: State<'_, AppState>, days: Option<u32>) -> Result<RetentionReport, IpcError> {
+    state.with(|s| Ok(s.retention_preview(days)?))
+}
+
+#[tauri::command]
+pub async fn get_retention(state: State<'_, AppState>) -> Result<Option<u32>, IpcError> {
+    state.with(|s| Ok(s.retention_days()?))
+}
+
+#[tauri::command]
+pub async fn set_retention(state: State<'_, AppState>, days: Option<u32>) -> Result<RetentionReport, IpcError> {
+    state.with(|s| Ok(s.set_retention(days)?))
+}
+
+#[tauri::command]
+pub async fn save_question(state: State<'_, AppState>, question: Question) -> Result<Question, IpcError> {
+    state.with(|s| Ok(s.save_question(question)?))
+}
+
+#[tauri::command]
+pub async fn delete_question(state: State<'_, AppState>, id: String) -> Result<Question, IpcError> {
+    state.with(|s| Ok(s.delete_question(&id)?))
+}
+
+#[tauri::command]
+pub async fn import_deck(state: State<'_, AppState>, path: PathBuf) -> Result<DeckReport, IpcError> {
+    state.with(|s| Ok(s.import_deck(&path)?))
+}
+
+#[tauri::command]
+pub async fn export_deck(state: State<'_, AppState>, id: String, path: PathBuf) -> Result<u64, IpcError> {
+    state.with(|s| Ok(s.export_deck(&id, &path)? as u64))
 }

@@ -8,6 +8,7 @@
 //! - [`model`] owns the types the rest of Starling (and the UI) shares.
 //! - [`deck`] parses and validates one deck file.
 //! - [`bank`] gathers the built-in decks and the user's deck folder into one bank.
+//! - [`writer`] writes questions back as a deck file.
 //! - [`quiz`] grades a set of chosen options against a quiz question.
 
 pub mod bank;
@@ -17,6 +18,7 @@ mod lines;
 pub mod model;
 pub mod quiz;
 mod raw;
+pub mod writer;
 
 pub use bank::{read_deck_dir, Bank, BankError, DeckReport};
 pub use deck::{parse_deck, BankProblem, ParsedDeck};

@@ -92,9 +92,14 @@ pub struct Attempt {
     pub transcription: TranscriptionState,
     /// Why the last transcription failed.
     pub transcription_error: Option<String>,
+    /// When the retention setting deleted the recording (the transcript and
+    /// the row stay).
+    #[ts(type = "number | null")]
+    pub audio_removed_ms: Option<i64>,
 }
 
-const COLUMNS: &str = "id, question_id, state, started_ms, duration_ms, audio_file, error, transcription, transcription_error";
+const COLUMNS: &str =
+    "id, question_id, state, started_ms, duration_ms, audio_file, error, transcription, transcription_error, audio_removed_ms";
 
 fn attempt_from(r: &Row<'_>) -> rusqlite::Result<Attempt> {
     let state: String = r.get(2)?;
@@ -109,6 +114,7 @@ fn attempt_from(r: &Row<'_>) -> rusqlite::Result<Attempt> {
         error: r.get(6)?,
         transcription: TranscriptionState::parse(&r.get::<_, String>(7)?),
         transcription_error: r.get(8)?,
+        audio_removed_ms: r.get(9)?,
     })
 }
 
@@ -125,6 +131,32 @@ impl Store {
     pub fn attempt(&self, id: i64) -> Result<Option<Attempt>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM attempts WHERE id = ?1");
         Ok(self.conn.query_row(&sql, [id], attempt_from).optional()?)
+    }
+
+    /// Every attempt, newest first, at most `limit` (the global history).
+    pub fn recent_attempts(&self, limit: u32) -> Result<Vec<Attempt>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM attempts ORDER BY started_ms DESC, id DESC LIMIT ?1");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([limit], attempt_from)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Finished attempts started before `cutoff_ms` that still have a
+    /// recording: what a retention of that age would delete.
+    pub fn recordings_older_than(&self, cutoff_ms: i64) -> Result<Vec<Attempt>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM attempts WHERE started_ms < ?1 AND audio_file IS NOT NULL AND state != 'recording'
+             ORDER BY started_ms"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([cutoff_ms], attempt_from)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Records that an attempt's recording was deleted; its transcript stays.
+    pub fn mark_audio_removed(&self, id: i64, when_ms: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE attempts SET audio_file = NULL, audio_removed_ms = ?2 WHERE id = ?1", params![id, when_ms])?;
+        Ok(())
     }
 
     /// Attempts still marked `recording`: interrupted by a crash or a kill.

@@ -63,12 +63,15 @@ ALTER TABLE transcripts ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;
 "#,
     ),
     // 3: stories (named STAR stories linked to many questions), spaced
-    // repetition (one FSRS card per question and a log of every rating), and
-    // one FTS5 index over questions, notes, stories and transcripts. Triggers
+    // repetition (one FSRS card per question and a log of every rating), when
+    // retention removed an attempt's recording, and one FTS5 index over
+    // questions, notes, stories and transcripts. Triggers
     // keep the index in step with the tables; questions come from the bank's
     // files and are re-indexed by the application when it opens.
     M::up(
         r#"
+ALTER TABLE attempts ADD COLUMN audio_removed_ms INTEGER;
+
 CREATE TABLE stories (
     id          INTEGER PRIMARY KEY,
     title       TEXT NOT NULL CHECK (length(trim(title)) > 0),

@@ -66,6 +66,8 @@ pub fn typescript() -> String {
         starling_store::DataCounts,
         crate::backup::BackupSummary,
         crate::backup::ExportDefaults,
+        crate::retention::RetentionReport,
+        crate::views::HistoryItem,
         crate::views::BankSnapshot,
         crate::views::QuestionDetail,
         crate::error::ErrorKind,

@@ -52,6 +52,27 @@ pub enum StudioError {
     #[error(transparent)]
     Backup(#[from] crate::backup::BackupError),
 
+    #[error("Could not read {path}: {source}. Check that the file exists and that you may read it.")]
+    ReadFile { path: std::path::PathBuf, source: std::io::Error },
+
+    #[error("Question `{0}` comes from a built-in deck, which Starling does not change. Write your own version with New question instead.")]
+    ReadOnlyQuestion(String),
+
+    #[error("The question cannot be saved: {0}.")]
+    InvalidQuestion(String),
+
+    #[error("{file} has problems, so nothing was changed:\n{problems}")]
+    DeckProblems { file: String, problems: String },
+
+    #[error("A deck called `{0}` is already in your deck folder. Rename the file (its name becomes the deck's id) and import it again.")]
+    DeckExists(String),
+
+    #[error("{0} cannot be imported as a deck: use a `.toml` file whose name has only letters, digits, hyphens and underscores.")]
+    BadDeckName(String),
+
+    #[error("There is no deck called `{0}`.")]
+    UnknownDeck(String),
+
     #[error("There is no story with id {0}. It may have been deleted.")]
     UnknownStory(i64),
 
@@ -101,6 +122,12 @@ impl From<StudioError> for IpcError {
             StudioError::Store(StoreError::NotFound(_)) | StudioError::UnknownStory(_) => ErrorKind::NotFound,
             StudioError::WriteFile { .. } => ErrorKind::Storage,
             StudioError::Backup(_) => ErrorKind::Backup,
+            StudioError::ReadFile { .. } | StudioError::UnknownDeck(_) => ErrorKind::NotFound,
+            StudioError::ReadOnlyQuestion(_)
+            | StudioError::InvalidQuestion(_)
+            | StudioError::DeckProblems { .. }
+            | StudioError::DeckExists(_)
+            | StudioError::BadDeckName(_) => ErrorKind::Invalid,
             StudioError::Store(_) | StudioError::NoDataDir => ErrorKind::Storage,
             StudioError::Bank(_) => ErrorKind::Bank,
             StudioError::UnknownQuestion(_) => ErrorKind::NotFound,

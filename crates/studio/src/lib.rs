@@ -15,6 +15,8 @@
 //! - [`markdown`] renders notes' Markdown safely.
 //! - [`stories`] links STAR stories to questions.
 //! - [`backup`] exports everything to one archive and restores it safely.
+//! - [`retention`] deletes recordings older than the user's setting.
+//! - [`questions`] writes the user's own questions and imports/exports decks.
 //! - [`views`] holds the composite values sent to the UI.
 //! - [`bindings`] generates the TypeScript declarations of every IPC type.
 
@@ -25,7 +27,9 @@ pub mod error;
 pub mod markdown;
 pub mod models;
 pub mod paths;
+pub mod questions;
 pub mod recording;
+pub mod retention;
 pub mod search;
 pub mod stories;
 mod studio;

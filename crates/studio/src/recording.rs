@@ -161,7 +161,24 @@ impl Studio {
     }
 
     /// `file` joined to the recordings folder, unless it tries to leave it.
-    fn inside_recordings(&self, file: &str) -> Option<PathBuf> {
+    /// The newest attempts across every question, with their prompts.
+    pub fn history(&self, limit: u32) -> Result<Vec<crate::views::HistoryItem>, StudioError> {
+        Ok(self
+            .store
+            .recent_attempts(limit)?
+            .into_iter()
+            .map(|attempt| {
+                let q = self.bank.get(&attempt.question_id);
+                crate::views::HistoryItem {
+                    prompt: q.map_or_else(|| attempt.question_id.clone(), |q| q.prompt.clone()),
+                    kind: q.map(|q| q.kind),
+                    attempt,
+                }
+            })
+            .collect())
+    }
+
+    pub(crate) fn inside_recordings(&self, file: &str) -> Option<PathBuf> {
         let rel = Path::new(file);
         let plain = rel.components().all(|c| matches!(c, std::path::Component::Normal(_)));
         plain.then(|| self.paths.recordings().join(rel))

@@ -29,6 +29,9 @@ impl Studio {
         let mut studio = Studio { paths, bank, store, active: None, clock: Clock::system() };
         studio.recover_interrupted()?;
         studio.index_bank()?;
+        if let Err(e) = studio.apply_retention() {
+            tracing::warn!(error = %e, "could not apply the retention setting");
+        }
         Ok(studio)
     }
 

@@ -65,3 +65,12 @@ impl From<starling_capture::CaptureEvent> for RecordingEvent {
         }
     }
 }
+
+/// One row of the global attempt history.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HistoryItem {
+    pub attempt: Attempt,
+    /// The question's prompt, or its id when no deck defines it any more.
+    pub prompt: String,
+    pub kind: Option<starling_bank::QuestionKind>,
+}

@@ -26,6 +26,10 @@ import type {
   Story,
   StoryDraft,
   TodayView,
+  HistoryItem,
+  RetentionReport,
+  Question,
+  DeckReport,
 } from "./bindings";
 
 /** Turns whatever a command rejected with into an IpcError. */
@@ -67,6 +71,15 @@ export const api = {
   exportBackup: (path: string) => call<BackupSummary>("export_backup", { path }),
   restoreBackup: (path: string) => call<BackupSummary>("restore_backup", { path }),
   exportDefaults: () => call<ExportDefaults>("export_defaults"),
+  history: (limit: number) => call<HistoryItem[]>("history", { limit }),
+  getRetention: () => call<number | null>("get_retention"),
+  retentionPreview: (days: number | null) => call<RetentionReport>("retention_preview", { days }),
+  setRetention: (days: number | null) => call<RetentionReport>("set_retention", { days }),
+  /** Adds (empty id) or replaces one of the user's own questions. */
+  saveQuestion: (question: Question) => call<Question>("save_question", { question }),
+  deleteQuestion: (id: string) => call<Question>("delete_question", { id }),
+  importDeck: (path: string) => call<DeckReport>("import_deck", { path }),
+  exportDeck: (id: string, path: string) => call<number>("export_deck", { id, path }),
   listMicrophones: () => call<MicrophoneList>("list_microphones"),
   setMicrophone: (name: string | null) => call<null>("set_microphone", { name }),
   startRecording: (questionId: string, maxSeconds: number, onEvent: (e: RecordingEvent) => void) => {

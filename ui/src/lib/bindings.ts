@@ -143,7 +143,12 @@ error: string | null, transcription: TranscriptionState,
 /**
  * Why the last transcription failed.
  */
-transcription_error: string | null, };
+transcription_error: string | null, 
+/**
+ * When the retention setting deleted the recording (the transcript and
+ * the row stay).
+ */
+audio_removed_ms: number | null, };
 
 export type InputDevice = { 
 /**
@@ -325,6 +330,18 @@ export type ExportDefaults = { backup: string, notes: string,
  * The data folder, shown so the user knows what a restore replaces.
  */
 data_dir: string, };
+
+export type RetentionReport = { 
+/**
+ * The setting; `null` keeps recordings forever.
+ */
+days: number | null, recordings: number, bytes: number, };
+
+export type HistoryItem = { attempt: Attempt, 
+/**
+ * The question's prompt, or its id when no deck defines it any more.
+ */
+prompt: string, kind: QuestionKind | null, };
 
 export type BankSnapshot = { questions: Array<Question>, 
 /**

@@ -3,7 +3,7 @@
 import type { Area, Difficulty, Question, QuestionKind } from "./bindings";
 
 /** Which list the middle column shows. */
-export type Mode = "questions" | "today" | "stories";
+export type Mode = "questions" | "today" | "stories" | "history";
 
 export interface Filters {
   area: Area | null;
