@@ -54,6 +54,15 @@ impl Store {
         Ok(())
     }
 
+    /// The model that made an attempt's transcript, if it has one.
+    pub fn transcript_model(&self, attempt_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT model FROM transcripts WHERE attempt_id = ?1")?
+            .query_row([attempt_id], |r| r.get(0))
+            .optional()?)
+    }
+
     pub fn transcript(&self, attempt_id: i64) -> Result<Option<StoredTranscript>, StoreError> {
         Ok(self
             .conn

@@ -163,19 +163,19 @@ impl Studio {
     /// `file` joined to the recordings folder, unless it tries to leave it.
     /// The newest attempts across every question, with their prompts.
     pub fn history(&self, limit: u32) -> Result<Vec<crate::views::HistoryItem>, StudioError> {
-        Ok(self
-            .store
+        self.store
             .recent_attempts(limit)?
             .into_iter()
             .map(|attempt| {
                 let q = self.bank.get(&attempt.question_id);
-                crate::views::HistoryItem {
+                Ok(crate::views::HistoryItem {
                     prompt: q.map_or_else(|| attempt.question_id.clone(), |q| q.prompt.clone()),
                     kind: q.map(|q| q.kind),
+                    model: self.store.transcript_model(attempt.id)?,
                     attempt,
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub(crate) fn inside_recordings(&self, file: &str) -> Option<PathBuf> {
@@ -194,6 +194,33 @@ mod tests {
     fn file_names_are_safe_and_sortable() {
         assert_eq!(file_name("behavior-difficult-bug", 17), "17-behavior-difficult-bug.wav");
         assert_eq!(file_name("../etc/passwd", 1), "1-___etc_passwd.wav");
+    }
+
+    #[test]
+    fn history_lists_every_attempt_newest_first_with_prompt_and_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = DataPaths::new(dir.path());
+        {
+            let mut store = starling_store::Store::open(&paths.database()).unwrap();
+            store.begin_attempt("behavior-difficult-bug", "1-a.wav", 1_000).unwrap();
+            let b = store.begin_attempt("gone-question", "2-b.wav", 2_000).unwrap();
+            store
+                .save_transcript(&starling_store::StoredTranscript {
+                    attempt_id: b.id,
+                    model: "base.en".into(),
+                    text: "x".into(),
+                    segments_json: "[]".into(),
+                    audio_ms: 1,
+                    elapsed_ms: 1,
+                    created_ms: 1,
+                })
+                .unwrap();
+        }
+        let s = Studio::open(paths).unwrap();
+        let h = s.history(10).unwrap();
+        let rows: Vec<_> = h.iter().map(|i| (i.attempt.started_ms, i.prompt.as_str(), i.model.as_deref())).collect();
+        assert_eq!(rows, vec![(2_000, "gone-question", Some("base.en")), (1_000, "Tell me about a difficult bug you fixed.", None)]);
+        assert_eq!(s.history(1).unwrap().len(), 1);
     }
 
     #[test]

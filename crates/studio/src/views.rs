@@ -73,4 +73,6 @@ pub struct HistoryItem {
     /// The question's prompt, or its id when no deck defines it any more.
     pub prompt: String,
     pub kind: Option<starling_bank::QuestionKind>,
+    /// The model of its transcript, if it has one.
+    pub model: Option<String>,
 }

@@ -341,7 +341,11 @@ export type HistoryItem = { attempt: Attempt,
 /**
  * The question's prompt, or its id when no deck defines it any more.
  */
-prompt: string, kind: QuestionKind | null, };
+prompt: string, kind: QuestionKind | null, 
+/**
+ * The model of its transcript, if it has one.
+ */
+model: string | null, };
 
 export type BankSnapshot = { questions: Array<Question>, 
 /**
