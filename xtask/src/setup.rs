@@ -26,7 +26,8 @@ const APP_PACKAGES: &[&str] = &[
 ];
 
 /// Extra packages for the test suite: a virtual display, WebKit's WebDriver, and
-/// a virtual microphone (PulseAudio, the ALSA-to-Pulse bridge, speech synthesis).
+/// a virtual microphone (PulseAudio, the ALSA-to-Pulse bridge, speech synthesis),
+/// and sox to splice known pauses into speech.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -35,6 +36,7 @@ const TEST_PACKAGES: &[&str] = &[
     "pulseaudio-utils",
     "libasound2-plugins",
     "espeak-ng",
+    "sox",
     "python3",
 ];
 
