@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "cancel_download",
     "cancel_transcription",
     "measure_model",
+    "attempt_coaching",
     "search",
     "today",
     "rate_question",

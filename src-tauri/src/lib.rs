@@ -101,6 +101,7 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
             transcription::cancel_download,
             transcription::cancel_transcription,
             transcription::measure_model,
+            transcription::attempt_coaching,
             study::search,
             study::today,
             study::rate_question,

@@ -121,3 +121,8 @@ pub async fn measure_model(state: State<'_, AppState>, name: String) -> Result<M
     state.with(|s| Ok(s.save_measurement(&name, &m)?))?;
     Ok(m)
 }
+
+#[tauri::command]
+pub async fn attempt_coaching(state: State<'_, AppState>, id: i64) -> Result<Option<starling_coach::Analysis>, IpcError> {
+    state.with(|s| Ok(s.coaching(id)?))
+}

@@ -105,6 +105,19 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     assert.ok(baseWer <= 0.35, `base WER ${baseWer.toFixed(2)}: ${again}`);
     await screenshot(browser, "transcript-base");
 
+    // Coaching under the transcript: pace, pauses and STAR coverage as facts.
+    const coaching = await browser.$('[data-testid="coaching"]');
+    await coaching.waitForExist({ timeout: 10_000 });
+    const wpm = Number(await coaching.getAttribute("data-wpm"));
+    assert.ok(wpm > 60 && wpm < 300, `pace ${wpm} wpm`);
+    assert.equal(await coaching.getAttribute("data-pauses"), "0", "the espeak answer has no 2 s pause");
+    assert.match(await browser.$('[data-testid="coach-facts"]').getText(), /words per minute[\s\S]*pauses? over 2 s[\s\S]*filler/);
+    // "The situation was …" and "My task was …": Situation and Task are covered, no Result.
+    const chips = await browser.$$('[data-testid="coach-star"] .chip.on').map((c) => c.getText());
+    assert.ok(chips.includes("Task"), `covered: ${chips}`);
+    assert.match(await coaching.getText(), /no Result: say what changed, with a number/);
+    await screenshot(browser, "coaching");
+
     // Replay: the waveform draws, the lit word advances with playback, and a
     // click on a word jumps there.
     await browser.$('[data-testid="attempt-play"]').click();

@@ -17,12 +17,14 @@
 //! - [`backup`] exports everything to one archive and restores it safely.
 //! - [`retention`] deletes recordings older than the user's setting.
 //! - [`questions`] writes the user's own questions and imports/exports decks.
+//! - [`coaching`] hands an attempt to `starling-coach` for feedback.
 //! - [`views`] holds the composite values sent to the UI.
 //! - [`bindings`] generates the TypeScript declarations of every IPC type.
 
 pub mod backup;
 pub mod bindings;
 pub mod clock;
+pub mod coaching;
 pub mod error;
 pub mod markdown;
 pub mod models;

@@ -30,6 +30,7 @@ import type {
   RetentionReport,
   Question,
   DeckReport,
+  Analysis,
 } from "./bindings";
 
 /** Turns whatever a command rejected with into an IpcError. */
@@ -102,6 +103,8 @@ export const api = {
   cancelTranscription: (id: number) => call<boolean>("cancel_transcription", { id }),
   measureModel: (name: string) => call<ModelMeasurement>("measure_model", { name }),
   transcribeAttempt: (id: number, model: string | null) => call<null>("transcribe_attempt", { id, model }),
+  /** Coaching facts of an attempt; null until it has a transcript. */
+  attemptCoaching: (id: number) => call<Analysis | null>("attempt_coaching", { id }),
   attemptTranscript: (id: number) => call<Transcript | null>("attempt_transcript", { id }),
   onTranscription: (handler: (e: TranscriptionEvent) => void): Promise<UnlistenFn> =>
     listen<TranscriptionEvent>("transcription", (e) => handler(e.payload)),

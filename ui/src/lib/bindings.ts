@@ -347,6 +347,96 @@ prompt: string, kind: QuestionKind | null,
  */
 model: string | null, };
 
+export type TimedWord = { text: string, start_ms: number, end_ms: number, };
+
+export type AnswerKind = "behavioral" | "technical" | "coding";
+
+export type CoachSettings = { 
+/**
+ * A silence at least this long counts as a pause.
+ */
+pause_ms: number, 
+/**
+ * The target length band, in seconds.
+ */
+target_min_s: number, target_max_s: number, };
+
+export type PaceVerdict = "slower" | "in_band" | "faster";
+
+export type Pace = { words: number, 
+/**
+ * From the first word to the last, minus long pauses.
+ */
+speaking_ms: number, 
+/**
+ * Words per minute over speaking time; 0 when nothing was said.
+ */
+wpm: number, band_min: number, band_max: number, verdict: PaceVerdict, };
+
+export type LengthVerdict = "short" | "in_band" | "long";
+
+export type Length = { duration_ms: number, target_min_s: number, target_max_s: number, verdict: LengthVerdict, };
+
+export type Hit = { phrase: string, at_ms: number, };
+
+export type Counted = { 
+/**
+ * At least this many (the transcript may have dropped some).
+ */
+at_least: number, per_minute: number, hits: Array<Hit>, 
+/**
+ * Each phrase with its count, most frequent first.
+ */
+by_phrase: Array<[string, number]>, };
+
+export type Pause = { start_ms: number, end_ms: number, };
+
+export type WordCount = { word: string, count: number, };
+
+export type Voice = { sentences: number, i_sentences: number, we_sentences: number, };
+
+export type StarPart = "situation" | "task" | "action" | "result";
+
+export type Labelled = { text: string, part: StarPart | null, 
+/**
+ * The phrase that decided the label, e.g. "my task" or "a number".
+ */
+cue: string | null, start_ms: number, };
+
+export type StarReport = { sentences: Array<Labelled>, 
+/**
+ * Parts with at least one sentence.
+ */
+covered: Array<StarPart>, 
+/**
+ * What to add, one line per missing part.
+ */
+missing: Array<string>, };
+
+export type KeyPoint = { text: string, covered: boolean, 
+/**
+ * Content words of the point that were said.
+ */
+said: Array<string>, 
+/**
+ * Content words of the point that were not.
+ */
+unsaid: Array<string>, };
+
+export type Analysis = { pace: Pace, length: Length, fillers: Counted, hedges: Counted, pauses: Array<Pause>, top_words: Array<WordCount>, 
+/**
+ * Behavioral answers: sentences that speak of "I" and of "we".
+ */
+voice: Voice | null, 
+/**
+ * Behavioral answers: each sentence's STAR label and what is missing.
+ */
+star: StarReport | null, 
+/**
+ * Technical answers with a model answer: its key points, covered or not.
+ */
+key_points: Array<KeyPoint>, };
+
 export type BankSnapshot = { questions: Array<Question>, 
 /**
  * Every area, in the order the browser lists them.
