@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "cancel_transcription",
     "measure_model",
     "attempt_coaching",
+    "progress",
     "search",
     "today",
     "rate_question",

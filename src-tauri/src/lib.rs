@@ -102,6 +102,7 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
             transcription::cancel_transcription,
             transcription::measure_model,
             transcription::attempt_coaching,
+            transcription::progress,
             study::search,
             study::today,
             study::rate_question,

@@ -126,3 +126,8 @@ pub async fn measure_model(state: State<'_, AppState>, name: String) -> Result<M
 pub async fn attempt_coaching(state: State<'_, AppState>, id: i64) -> Result<Option<starling_coach::Analysis>, IpcError> {
     state.with(|s| Ok(s.coaching(id)?))
 }
+
+#[tauri::command]
+pub async fn progress(state: State<'_, AppState>, question_id: Option<String>) -> Result<Vec<starling_store::ProgressPoint>, IpcError> {
+    state.with(|s| Ok(s.progress(question_id.as_deref())?))
+}

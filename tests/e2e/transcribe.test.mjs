@@ -167,6 +167,21 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     await screenshot(browser, "search-transcript");
     await hit.click();
     await browser.$('[data-testid="question-view"][data-question-id="behavior-difficult-bug"]').waitForExist({ timeout: 5_000 });
+
+    // A second take: once it is transcribed, progress charts draw both.
+    await browser.$('[data-testid="record"]').click();
+    await browser.waitUntil(async () => (await view.getAttribute("data-phase")) === "recording", { timeout: 10_000 });
+    const again2 = spawn("paplay", ["-d", "virtmic", speech]);
+    await new Promise((resolve) => again2.on("exit", resolve));
+    await browser.pause(500);
+    await browser.$('[data-testid="stop"]').click();
+    const charts = await browser.$('[data-testid="progress-charts"]');
+    await charts.waitForExist({ timeout: 120_000, timeoutMsg: "no progress charts after the second transcript" });
+    assert.equal(await charts.getAttribute("data-points"), "2");
+    const canvases = await browser.execute(() => document.querySelectorAll('[data-testid="progress-charts"] canvas').length);
+    assert.ok(canvases >= 4, `expected a canvas per chart, found ${canvases}`);
+    await browser.execute(() => document.querySelector('[data-testid="progress-charts"]').scrollIntoView({ block: "center" }));
+    await screenshot(browser, "progress-charts");
   } finally {
     await browser.deleteSession();
   }

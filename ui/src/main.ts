@@ -1,4 +1,7 @@
 // Entry point: mounts the app and applies the saved theme before first paint.
+// The locale fix comes first: modules run in import order, and libraries read
+// navigator.language when they load.
+import "./lib/locale";
 import { mount } from "svelte";
 import App from "./App.svelte";
 import { applyTheme, loadTheme } from "./lib/theme";

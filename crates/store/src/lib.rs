@@ -10,10 +10,12 @@
 //! - [`notes`] holds STAR notes, [`state`] per-question state, [`attempts`]
 //!   recorded answers, [`transcripts`] their text and word timings.
 //! - [`stories`] holds STAR stories linked to questions, [`reviews`] the
-//!   spaced-repetition cards and ratings, [`search`] the full-text index.
+//!   spaced-repetition cards and ratings, [`search`] the full-text index,
+//!   [`metrics`] cached coaching figures for the progress charts.
 
 pub mod attempts;
 mod error;
+pub mod metrics;
 pub mod notes;
 mod open;
 pub mod reviews;
@@ -26,6 +28,7 @@ pub mod transcripts;
 
 pub use attempts::{Attempt, AttemptState, TranscriptionState};
 pub use error::StoreError;
+pub use metrics::{ProgressPoint, Transcribed};
 pub use notes::{StarNote, StarNoteDraft};
 pub use open::Store;
 pub use reviews::{CardState, Rating, ReviewCard, ReviewSource};

@@ -116,7 +116,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             tables,
-            ["attempts", "question_states", "review_cards", "reviews", "search_index", "settings", "star_notes", "stories", "story_links", "transcripts"]
+            ["attempts", "coach_metrics", "question_states", "review_cards", "reviews", "search_index", "settings", "star_notes", "stories", "story_links", "transcripts"]
         );
         assert_eq!(pragma(&store, "journal_mode"), "Text(\"wal\")");
         assert_eq!(pragma(&store, "foreign_keys"), "Integer(1)");

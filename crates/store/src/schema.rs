@@ -64,8 +64,9 @@ ALTER TABLE transcripts ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;
     ),
     // 3: stories (named STAR stories linked to many questions), spaced
     // repetition (one FSRS card per question and a log of every rating), when
-    // retention removed an attempt's recording, and one FTS5 index over
-    // questions, notes, stories and transcripts. Triggers
+    // retention removed an attempt's recording, cached coaching figures for
+    // the progress charts, and one FTS5 index over questions, notes, stories
+    // and transcripts. Triggers
     // keep the index in step with the tables; questions come from the bank's
     // files and are re-indexed by the application when it opens.
     M::up(
@@ -116,6 +117,17 @@ CREATE TABLE reviews (
     due_ms       INTEGER NOT NULL
 );
 CREATE INDEX reviews_by_question ON reviews (question_id, reviewed_ms);
+
+CREATE TABLE coach_metrics (
+    attempt_id       INTEGER PRIMARY KEY NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+    transcript_ms    INTEGER NOT NULL,
+    rules_version    INTEGER NOT NULL,
+    wpm              REAL NOT NULL,
+    fillers_per_min  REAL NOT NULL,
+    pauses           INTEGER NOT NULL,
+    star_covered     INTEGER,
+    duration_ms      INTEGER NOT NULL
+);
 
 CREATE VIRTUAL TABLE search_index USING fts5 (
     kind UNINDEXED, ref UNINDEXED, question_id UNINDEXED, title, body,

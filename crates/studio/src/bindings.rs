@@ -85,6 +85,7 @@ pub fn typescript() -> String {
         starling_coach::star::StarReport,
         starling_coach::points::KeyPoint,
         starling_coach::Analysis,
+        starling_store::ProgressPoint,
         crate::views::BankSnapshot,
         crate::views::QuestionDetail,
         crate::error::ErrorKind,

@@ -1,9 +1,15 @@
 //! Coaching of one attempt: its transcript, recording and question handed to
-//! `starling-coach`. Computed on request (it takes milliseconds), so changing
-//! the rules never leaves stale figures in the database.
+//! `starling-coach`. The full analysis is computed on request (it takes
+//! milliseconds); the headline figures the progress charts need are cached
+//! per transcript and per version of the rules ([`RULES_VERSION`]).
+
+/// Bump when a change to `starling-coach` alters the figures, so cached
+/// progress points are recomputed.
+pub const RULES_VERSION: u32 = 1;
 
 use starling_bank::QuestionKind;
 use starling_coach::{analyze, Analysis, Answer, AnswerKind, CoachSettings, TimedWord};
+use starling_store::ProgressPoint;
 
 use crate::error::StudioError;
 use crate::Studio;
@@ -42,6 +48,34 @@ impl Studio {
     }
 }
 
+impl Studio {
+    /// Headline figures of every transcribed attempt, oldest first (of one
+    /// question, or of all), for the progress charts.
+    pub fn progress(&self, question_id: Option<&str>) -> Result<Vec<ProgressPoint>, StudioError> {
+        let mut out = Vec::new();
+        for t in self.store.transcribed_attempts(question_id)? {
+            if let Some(p) = self.store.cached_metrics(&t, RULES_VERSION)? {
+                out.push(p);
+                continue;
+            }
+            let Some(a) = self.coaching(t.attempt_id)? else { continue };
+            let point = ProgressPoint {
+                attempt_id: t.attempt_id,
+                question_id: t.question_id.clone(),
+                started_ms: t.started_ms,
+                wpm: a.pace.wpm,
+                fillers_per_min: a.fillers.per_minute,
+                pauses: a.pauses.len() as u32,
+                star_covered: a.star.as_ref().map(|s| s.covered.len() as u32),
+                duration_ms: a.length.duration_ms,
+            };
+            self.store.save_metrics(&point, t.transcript_ms, RULES_VERSION)?;
+            out.push(point);
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{DataPaths, Studio};
@@ -73,7 +107,7 @@ mod tests {
                 .unwrap();
             a.id
         };
-        let s = Studio::open(paths).unwrap();
+        let s = Studio::open(paths.clone()).unwrap();
         let a = s.coaching(id).unwrap().expect("a transcript, so coaching");
         assert_eq!(a.pace.words, 9);
         assert_eq!(a.pauses.len(), 1, "the 2.5 s gap between the sentences, from word times (the WAV is gone)");
@@ -81,5 +115,20 @@ mod tests {
         let star = a.star.unwrap();
         assert!(star.missing.iter().any(|m| m.starts_with("no Result")));
         assert_eq!(a.length.duration_ms, 9_000);
+
+        // Progress: the figures are computed once, cached, and recomputed for a new transcript.
+        let p = s.progress(None).unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!((p[0].pauses, p[0].star_covered, p[0].duration_ms), (1, Some(2), 9_000));
+        assert!((p[0].wpm - a.pace.wpm).abs() < 1e-9);
+        assert_eq!(s.progress(Some("behavior-difficult-bug")).unwrap(), p, "the cached row gives the same point");
+        assert!(s.progress(Some("other")).unwrap().is_empty());
+        let mut store = Store::open(&paths.database()).unwrap();
+        let mut t = store.transcript(id).unwrap().unwrap();
+        t.text = "Short.".into();
+        t.segments_json = r#"[{"start_ms":0,"end_ms":500,"text":"","words":[{"text":"Short.","start_ms":0,"end_ms":500,"probability":1.0}]}]"#.into();
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        store.save_transcript(&t).unwrap();
+        assert_eq!(s.progress(None).unwrap()[0].pauses, 0, "a new transcript is coached again");
     }
 }

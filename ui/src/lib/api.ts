@@ -31,6 +31,7 @@ import type {
   Question,
   DeckReport,
   Analysis,
+  ProgressPoint,
 } from "./bindings";
 
 /** Turns whatever a command rejected with into an IpcError. */
@@ -105,6 +106,8 @@ export const api = {
   transcribeAttempt: (id: number, model: string | null) => call<null>("transcribe_attempt", { id, model }),
   /** Coaching facts of an attempt; null until it has a transcript. */
   attemptCoaching: (id: number) => call<Analysis | null>("attempt_coaching", { id }),
+  /** Headline coaching figures over time, of one question or (null) of all. */
+  progress: (questionId: string | null) => call<ProgressPoint[]>("progress", { questionId }),
   attemptTranscript: (id: number) => call<Transcript | null>("attempt_transcript", { id }),
   onTranscription: (handler: (e: TranscriptionEvent) => void): Promise<UnlistenFn> =>
     listen<TranscriptionEvent>("transcription", (e) => handler(e.payload)),

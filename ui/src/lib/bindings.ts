@@ -437,6 +437,12 @@ star: StarReport | null,
  */
 key_points: Array<KeyPoint>, };
 
+export type ProgressPoint = { attempt_id: number, question_id: string, started_ms: number, wpm: number, fillers_per_min: number, pauses: number, 
+/**
+ * STAR parts covered (0–4), for behavioral answers.
+ */
+star_covered: number | null, duration_ms: number, };
+
 export type BankSnapshot = { questions: Array<Question>, 
 /**
  * Every area, in the order the browser lists them.

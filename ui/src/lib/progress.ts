@@ -1,0 +1,27 @@
+// The series the progress charts draw, from the coached attempts' figures.
+import type { ProgressPoint } from "./bindings";
+
+export interface Series {
+  key: "wpm" | "fillers" | "star" | "length";
+  label: string;
+  unit: string;
+  /** Seconds since the epoch (uPlot's x axis), and the values. */
+  x: number[];
+  y: (number | null)[];
+  /** A band to shade, when there is a target. */
+  band?: [number, number];
+}
+
+/** The four charts: pace, fillers, STAR coverage (behavioral only) and length. */
+export function series(points: ProgressPoint[]): Series[] {
+  const x = points.map((p) => p.started_ms / 1000);
+  const out: Series[] = [
+    { key: "wpm", label: "Pace", unit: "wpm", x, y: points.map((p) => Math.round(p.wpm)), band: [130, 160] },
+    { key: "fillers", label: "Fillers", unit: "per min", x, y: points.map((p) => Math.round(p.fillers_per_min * 10) / 10) },
+    { key: "length", label: "Length", unit: "s", x, y: points.map((p) => Math.round(p.duration_ms / 1000)) },
+  ];
+  if (points.some((p) => p.star_covered !== null)) {
+    out.splice(2, 0, { key: "star", label: "STAR parts", unit: "of 4", x, y: points.map((p) => p.star_covered) });
+  }
+  return out;
+}
