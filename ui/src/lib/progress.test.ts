@@ -21,6 +21,9 @@ describe("series", () => {
     expect(s[1].y).toEqual([2.3, 2.3]);
     expect(s[2].y).toEqual([3, 4]);
     expect(s[3].y).toEqual([61, 61]);
+    expect(s[0].range(190, 210)).toEqual([120, 220]);
+    expect(s[2].range(1, 3)).toEqual([0, 4]);
+    expect(s[1].range(0, 2.3)).toEqual([0, 3]);
   });
   it("leaves STAR out when no answer was behavioral", () => {
     expect(series([point(1_000, 120, null)]).map((x) => x.key)).toEqual(["wpm", "fillers", "length"]);
