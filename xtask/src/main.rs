@@ -11,6 +11,7 @@
 
 mod audio;
 mod e2e;
+mod node;
 mod models;
 mod setup;
 mod util;

