@@ -4,12 +4,13 @@
 //!
 //! - `setup`   install what building, running and testing need
 //! - `run`     set up, build the UI and start the app
-//! - `test`    set up and run every test suite (CI runs exactly this)
+//! - `test`    set up and run every test suite, then short benchmarks (CI runs exactly this)
 //! - `codegen` regenerate the TypeScript bindings from the Rust types
 //! - `e2e`     only the end-to-end tests (after building what they need)
-//! - `bench`   benchmarks that print figures (not part of `test`)
+//! - `bench`   benchmarks that print figures; `test` ends with their short run
 
 mod audio;
+mod bench;
 mod e2e;
 mod node;
 mod models;
@@ -25,10 +26,12 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   setup     install system packages, npm packages and tauri-driver as needed
   run       set up, build the UI and start Starling (extra args go to the app)
-  test      set up and run every test: Rust, UI unit, end-to-end in the real window
+  test      set up and run every test (Rust, UI unit, end-to-end in the real window),
+            then the benchmarks at a short length
   codegen   regenerate ui/src/lib/bindings.ts from the Rust types
   e2e       build the UI and the app, then run only the end-to-end tests
-  bench     capture benchmark through the virtual microphone (STARLING_BENCH_MINUTES, default 3)
+  bench     benchmarks with figures: transcription vs faster-whisper, search latency,
+            capture (--short: the quick version CI runs)
 ";
 
 fn main() -> ExitCode {
@@ -39,7 +42,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("codegen") => codegen(),
         Some("e2e") => e2e_only(),
-        Some("bench") => bench(),
+        Some("bench") => bench::run(args.iter().any(|a| a == "--short")),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -80,13 +83,6 @@ fn codegen() -> Result<(), Fail> {
     )
 }
 
-fn bench() -> Result<(), Fail> {
-    setup::system_packages(true)?;
-    let _mic = audio::VirtualMic::start()?;
-    util::step("capture benchmark");
-    cargo(&["bench", "--package", "starling-capture", "--bench", "capture"])
-}
-
 fn e2e_only() -> Result<(), Fail> {
     setup::all()?;
     let _mic = audio::VirtualMic::start()?;
@@ -112,5 +108,8 @@ fn test() -> Result<(), Fail> {
     util::step("building the app for the end-to-end tests");
     cargo(&["build", "--package", "starling-app", "--locked"])?;
     util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");
-    e2e::run()
+    e2e::run()?;
+    util::step("benchmarks at a short length (cargo xtask bench for the full one)");
+    drop(_mic);
+    bench::run(true)
 }

@@ -40,6 +40,7 @@ const TEST_PACKAGES: &[&str] = &[
     "sox",
     "python3",
     "python3-pip",
+    "python3-venv",
 ];
 
 /// Everything `test` needs.

@@ -72,16 +72,21 @@ const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
 /// Turns what the user typed into a safe FTS5 query: every word quoted, the
-/// last one a prefix unless the input ends in a space. `None` when there is
-/// no word to look for.
+/// last one a prefix unless the input ends in a space. A last word of one
+/// letter is left out until the next keystroke (as a prefix it matches nearly
+/// everything and says nothing). `None` when there is no word to look for.
 pub fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<String> = input
+    let prefix = !input.ends_with(char::is_whitespace);
+    let mut words: Vec<String> = input
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| format!("\"{}\"", w.to_lowercase()))
         .collect();
+    if prefix && words.last().is_some_and(|w| w.chars().count() == 3) {
+        words.pop();
+        return (!words.is_empty()).then(|| words.join(" "));
+    }
     let last = words.len().checked_sub(1)?;
-    let prefix = !input.ends_with(char::is_whitespace);
     Some(
         words
             .iter()
@@ -131,33 +136,54 @@ impl Store {
     }
 
     /// Searches every kind, best matches first, at most `per_kind` of each.
-    /// A title match weighs ten times a body match.
+    /// A title match weighs ten times a body match. One ranked pass finds the
+    /// best rows of every kind; highlight() and snippet(), the costly part,
+    /// then run only for the rows returned.
     pub fn search(&self, input: &str, per_kind: usize) -> Result<Vec<SearchHit>, StoreError> {
         let Some(query) = fts_query(input) else { return Ok(Vec::new()) };
+        let mut ranked = self.conn.prepare_cached(
+            "SELECT rowid, kind, bm25(search_index, 0, 0, 0, 10.0, 1.0) AS score
+             FROM search_index WHERE search_index MATCH ?1 ORDER BY score",
+        )?;
+        let mut chosen: Vec<(i64, SearchKind, f64)> = Vec::new();
+        let mut counts = [0usize; 4];
+        let mut rows = ranked.query([&query])?;
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(1)?;
+            let Some(k) = SearchKind::ALL.iter().position(|x| x.as_str() == kind) else { continue };
+            if counts[k] < per_kind {
+                counts[k] += 1;
+                chosen.push((r.get(0)?, SearchKind::ALL[k], r.get(2)?));
+            }
+            if counts.iter().all(|c| *c >= per_kind) {
+                break;
+            }
+        }
+        drop(rows);
         let sql = format!(
             "SELECT ref, question_id, highlight(search_index, 3, '{OPEN}', '{CLOSE}'),
-                    snippet(search_index, 4, '{OPEN}', '{CLOSE}', '…', 16), bm25(search_index, 0, 0, 0, 10.0, 1.0) AS score
-             FROM search_index WHERE search_index MATCH ?1 AND kind = ?2 ORDER BY score LIMIT ?3"
+                    snippet(search_index, 4, '{OPEN}', '{CLOSE}', '…', 16)
+             FROM search_index WHERE search_index MATCH ?1 AND rowid = ?2"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut hits = Vec::new();
+        let mut detail = self.conn.prepare_cached(&sql)?;
+        let mut hits = Vec::with_capacity(chosen.len());
         for kind in SearchKind::ALL {
-            let rows = stmt.query_map(params![query, kind.as_str(), per_kind as i64], |r| {
-                Ok(SearchHit {
-                    kind,
-                    ref_id: r.get::<_, rusqlite::types::Value>(0).map(|v| match v {
-                        rusqlite::types::Value::Integer(i) => i.to_string(),
-                        rusqlite::types::Value::Text(t) => t,
-                        _ => String::new(),
-                    })?,
-                    question_id: r.get(1)?,
-                    title: marks(&r.get::<_, String>(2)?),
-                    excerpt: marks(&r.get::<_, String>(3)?),
-                    rank: r.get(4)?,
-                })
-            })?;
-            for hit in rows {
-                hits.push(hit?);
+            for (rowid, _, rank) in chosen.iter().filter(|c| c.1 == kind) {
+                let hit = detail.query_row(params![query, rowid], |r| {
+                    Ok(SearchHit {
+                        kind,
+                        ref_id: match r.get::<_, rusqlite::types::Value>(0)? {
+                            rusqlite::types::Value::Integer(i) => i.to_string(),
+                            rusqlite::types::Value::Text(t) => t,
+                            _ => String::new(),
+                        },
+                        question_id: r.get(1)?,
+                        title: marks(&r.get::<_, String>(2)?),
+                        excerpt: marks(&r.get::<_, String>(3)?),
+                        rank: *rank,
+                    })
+                })?;
+                hits.push(hit);
             }
         }
         Ok(hits)
@@ -175,6 +201,9 @@ mod tests {
         assert_eq!(fts_query("Cache ").as_deref(), Some("\"cache\""));
         assert_eq!(fts_query("\"AND\" OR (NEAR* -"), Some("\"and\" \"or\" \"near\"*".into()));
         assert_eq!(fts_query("  ()\" "), None);
+        assert_eq!(fts_query("c"), None, "one letter waits for the next");
+        assert_eq!(fts_query("cache l").as_deref(), Some("\"cache\""));
+        assert_eq!(fts_query("cache l ").as_deref(), Some("\"cache\" \"l\""));
     }
 
     #[test]

@@ -104,6 +104,20 @@ impl WhisperTranscriber {
     }
 }
 
+/// The mean log-probability of a segment's text tokens (0 when it has none).
+fn mean_logprob(seg: &whisper_rs::WhisperSegment<'_>, eot: whisper_rs::WhisperTokenId) -> f32 {
+    let logs: Vec<f32> = (0..seg.n_tokens())
+        .filter_map(|t| seg.get_token(t))
+        .filter(|tok| tok.token_id() < eot)
+        .map(|tok| tok.token_probability().max(1e-9).ln())
+        .collect();
+    if logs.is_empty() {
+        0.0
+    } else {
+        logs.iter().sum::<f32>() / logs.len() as f32
+    }
+}
+
 /// Annotations whisper writes for non-speech, which are not words.
 fn is_annotation(text: &str) -> bool {
     let t = text.trim();
@@ -194,7 +208,11 @@ impl Transcriber for WhisperTranscriber {
         let eot = self.ctx.token_eot();
         let mut segments = Vec::new();
         for seg in state.as_iter() {
-            if seg.no_speech_probability() > opts.no_speech_threshold {
+            // As whisper and faster-whisper do: a segment is silence only when
+            // the model says so *and* was unsure of the words it produced
+            // (mean log-probability below -1). The no-speech probability alone
+            // is per 30 s window and throws away real speech that opens one.
+            if seg.no_speech_probability() > opts.no_speech_threshold && mean_logprob(&seg, eot) < -1.0 {
                 continue;
             }
             let text = seg.to_str_lossy().map(|s| s.trim().to_string()).unwrap_or_default();
