@@ -28,11 +28,7 @@ Support tickets about checkout fell by seventy percent during the sale. \
 I also wrote a short guide so the team could spot the same pattern in other services.";
 
 fn cache_dir() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("starling")
+    crate::util::cache_dir()
 }
 
 /// A Python with faster-whisper, in a venv in the cache (made once).

@@ -11,11 +11,7 @@ use std::process::Command;
 use crate::util::{have, run_cmd, step, Fail};
 
 fn cache_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("starling").join("test-models")
+    crate::util::cache_dir().join("test-models")
 }
 
 fn pip() -> Result<Command, Fail> {

@@ -20,12 +20,7 @@ fn current() -> Option<String> {
 }
 
 fn cache_dir() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("starling")
-        .join("node")
+    crate::util::cache_dir().join("node")
 }
 
 /// Makes sure a new-enough `node` is first on PATH.

@@ -26,6 +26,16 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// Where cargo puts build outputs.
+/// `~/.cache/starling` (or under `XDG_CACHE_HOME`): downloads and tools that
+/// outlive a checkout (test models, Node, the benchmark venv).
+pub fn cache_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("starling")
+}
+
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"))
 }

@@ -74,18 +74,18 @@ fn ours(ct2: &Path, samples: &[f32], reference: &str, threads: usize) -> Run {
     Run { load_s, transcribe_s: t1.elapsed().as_secs_f64(), wer: wer(reference, &t.text) }
 }
 
-fn faster_whisper(python: &Path, ct2: &Path, wav: &Path, reference: &str, threads: usize) -> Result<Run, String> {
+fn faster_whisper(python: &Path, ct2: &Path, wav: &Path, reference: &str, threads: usize) -> std::io::Result<Run> {
     let out = Command::new(python)
         .args(["-c", FASTER_WHISPER])
         .arg(ct2)
         .arg(wav)
         .arg(threads.to_string())
         .output()
-        .map_err(|e| format!("could not run {}: {e}", python.display()))?;
+        .map_err(|e| std::io::Error::other(format!("could not run {}: {e}", python.display())))?;
     if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed").to_string());
+        return Err(std::io::Error::other(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed").to_string()));
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("unreadable output: {e}"))?;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| std::io::Error::other(format!("unreadable output: {e}")))?;
     Ok(Run {
         load_s: v["load_s"].as_f64().unwrap_or(f64::NAN),
         transcribe_s: v["transcribe_s"].as_f64().unwrap_or(f64::NAN),
@@ -126,7 +126,7 @@ fn main() {
             ),
             other => {
                 let why = match other {
-                    Some(Err(e)) => e,
+                    Some(Err(e)) => e.to_string(),
                     _ => "STARLING_BENCH_PYTHON is not set".into(),
                 };
                 println!("{name:<8} {:>9.2}s {:>10.2}s {:>3} {:>6.1}% | faster-whisper not measured: {why}", a.load_s, a.transcribe_s, "", a.wer * 100.0);
