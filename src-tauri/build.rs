@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "measure_model",
     "attempt_coaching",
     "progress",
+    "coach_settings",
+    "set_coach_settings",
     "search",
     "today",
     "rate_question",

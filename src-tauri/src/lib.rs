@@ -103,6 +103,8 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
             transcription::measure_model,
             transcription::attempt_coaching,
             transcription::progress,
+            transcription::coach_settings,
+            transcription::set_coach_settings,
             study::search,
             study::today,
             study::rate_question,

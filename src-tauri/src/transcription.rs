@@ -131,3 +131,17 @@ pub async fn attempt_coaching(state: State<'_, AppState>, id: i64) -> Result<Opt
 pub async fn progress(state: State<'_, AppState>, question_id: Option<String>) -> Result<Vec<starling_store::ProgressPoint>, IpcError> {
     state.with(|s| Ok(s.progress(question_id.as_deref())?))
 }
+
+#[tauri::command]
+pub async fn coach_settings(state: State<'_, AppState>, kind: starling_coach::AnswerKind) -> Result<starling_coach::CoachSettings, IpcError> {
+    state.with(|s| Ok(s.coach_settings(kind)?))
+}
+
+#[tauri::command]
+pub async fn set_coach_settings(
+    state: State<'_, AppState>,
+    kind: starling_coach::AnswerKind,
+    settings: starling_coach::CoachSettings,
+) -> Result<starling_coach::CoachSettings, IpcError> {
+    state.with(|s| Ok(s.set_coach_settings(kind, settings)?))
+}

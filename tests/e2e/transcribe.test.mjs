@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, screenshot } from "./harness.mjs";
+import { freshDataDir, launch, openQuestion, screenshot, waitForText } from "./harness.mjs";
 
 const SENTENCE = "The situation was a slow reporting page. My task was to make it fast before the release.";
 const tiny = process.env.STARLING_CT2_TINY_EN;
@@ -117,6 +117,12 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     assert.ok(chips.includes("Task"), `covered: ${chips}`);
     assert.match(await coaching.getText(), /no Result: say what changed, with a number/);
     await screenshot(browser, "coaching");
+    // Targets are the user's: a shorter band for behavioral answers applies at once.
+    await browser.$('[data-testid="coach-edit"]').click();
+    await browser.$('[data-testid="coach-min"]').setValue("3");
+    await browser.$('[data-testid="coach-max"]').setValue("20");
+    await browser.$('[data-testid="coach-save"]').click();
+    await waitForText(browser, '[data-testid="coach-facts"]', /target 0:03–0:20/);
 
     // Replay: the waveform draws, the lit word advances with playback, and a
     // click on a word jumps there.

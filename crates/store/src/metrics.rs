@@ -73,6 +73,12 @@ impl Store {
             .optional()?)
     }
 
+    /// Forgets every cached figure (after the coaching settings change).
+    pub fn clear_metrics(&self) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM coach_metrics", [])?;
+        Ok(())
+    }
+
     pub fn save_metrics(&self, p: &ProgressPoint, transcript_ms: i64, rules_version: u32) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO coach_metrics (attempt_id, transcript_ms, rules_version, wpm, fillers_per_min, pauses, star_covered, duration_ms)

@@ -14,7 +14,49 @@ use starling_store::ProgressPoint;
 use crate::error::StudioError;
 use crate::Studio;
 
+fn kind_key(kind: AnswerKind) -> &'static str {
+    match kind {
+        AnswerKind::Behavioral => "behavioral",
+        AnswerKind::Technical => "technical",
+        AnswerKind::Coding => "coding",
+    }
+}
+
+fn answer_kind(kind: Option<QuestionKind>) -> AnswerKind {
+    match kind {
+        Some(QuestionKind::Behavioral) | None => AnswerKind::Behavioral,
+        Some(QuestionKind::Coding) => AnswerKind::Coding,
+        Some(QuestionKind::Technical | QuestionKind::Quiz) => AnswerKind::Technical,
+    }
+}
+
 impl Studio {
+    /// The coaching settings for a kind of answer: the user's, else the
+    /// defaults of [`CoachSettings::for_kind`].
+    pub fn coach_settings(&self, kind: AnswerKind) -> Result<CoachSettings, StudioError> {
+        let saved = self.store.setting(&format!("coach.{}", kind_key(kind)))?;
+        Ok(saved.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_else(|| CoachSettings::for_kind(kind)))
+    }
+
+    /// Saves the coaching settings of a kind of answer. The pause threshold
+    /// must be 0.5–10 s and the target band at least 10 s long and under an
+    /// hour. Cached progress figures are recomputed under the new settings.
+    pub fn set_coach_settings(&self, kind: AnswerKind, settings: CoachSettings) -> Result<CoachSettings, StudioError> {
+        let ok = (500..=10_000).contains(&settings.pause_ms)
+            && settings.target_min_s + 10 <= settings.target_max_s
+            && settings.target_max_s <= 3_600;
+        if !ok {
+            return Err(StudioError::InvalidSettings(format!(
+                "pauses from 0.5 to 10 s, and a target band at least 10 s wide and under an hour (got {} ms, {}–{} s)",
+                settings.pause_ms, settings.target_min_s, settings.target_max_s
+            )));
+        }
+        let json = serde_json::to_string(&settings).unwrap_or_default();
+        self.store.set_setting(&format!("coach.{}", kind_key(kind)), Some(&json))?;
+        self.store.clear_metrics()?;
+        Ok(settings)
+    }
+
     /// The coaching facts of an attempt; `None` until it has a transcript.
     pub fn coaching(&self, attempt_id: i64) -> Result<Option<Analysis>, StudioError> {
         let attempt = self.attempt(attempt_id)?;
@@ -32,18 +74,14 @@ impl Studio {
             .ok()
             .and_then(|p| starling_transcribe::audio::load_wav(&p).inspect_err(|e| tracing::warn!(attempt = attempt_id, error = %e, "coaching without audio")).ok());
         let question = self.bank.get(&attempt.question_id);
-        let kind = match question.map(|q| q.kind) {
-            Some(QuestionKind::Behavioral) | None => AnswerKind::Behavioral,
-            Some(QuestionKind::Coding) => AnswerKind::Coding,
-            Some(QuestionKind::Technical | QuestionKind::Quiz) => AnswerKind::Technical,
-        };
+        let kind = answer_kind(question.map(|q| q.kind));
         Ok(Some(analyze(&Answer {
             words: &words,
             samples: samples.as_deref(),
             duration_ms: attempt.duration_ms.unwrap_or(i64::from(transcript.audio_ms)),
             kind,
             model_answer: question.and_then(|q| q.answer.as_deref()),
-            settings: CoachSettings::for_kind(kind),
+            settings: self.coach_settings(kind)?,
         })))
     }
 }
@@ -115,14 +153,22 @@ mod tests {
         let star = a.star.unwrap();
         assert!(star.missing.iter().any(|m| m.starts_with("no Result")));
         assert_eq!(a.length.duration_ms, 9_000);
+        assert_eq!((a.length.target_min_s, a.length.target_max_s), (60, 120));
 
-        // Progress: the figures are computed once, cached, and recomputed for a new transcript.
+        // Progress: the figures are computed once, cached, and recomputed for
+        // a new transcript or new settings.
         let p = s.progress(None).unwrap();
         assert_eq!(p.len(), 1);
         assert_eq!((p[0].pauses, p[0].star_covered, p[0].duration_ms), (1, Some(2), 9_000));
         assert!((p[0].wpm - a.pace.wpm).abs() < 1e-9);
         assert_eq!(s.progress(Some("behavior-difficult-bug")).unwrap(), p, "the cached row gives the same point");
         assert!(s.progress(Some("other")).unwrap().is_empty());
+        let longer = starling_coach::CoachSettings { pause_ms: 3_000, target_min_s: 5, target_max_s: 30 };
+        s.set_coach_settings(starling_coach::AnswerKind::Behavioral, longer).unwrap();
+        let b = s.coaching(id).unwrap().unwrap();
+        assert_eq!((b.pauses.len(), b.length.verdict), (0, starling_coach::pace::LengthVerdict::InBand), "a 2.5 s gap is no 3 s pause");
+        assert_eq!(s.progress(None).unwrap()[0].pauses, 0, "the cache was cleared");
+        s.set_coach_settings(starling_coach::AnswerKind::Behavioral, starling_coach::CoachSettings::for_kind(starling_coach::AnswerKind::Behavioral)).unwrap();
         let mut store = Store::open(&paths.database()).unwrap();
         let mut t = store.transcript(id).unwrap().unwrap();
         t.text = "Short.".into();
@@ -130,5 +176,25 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(3));
         store.save_transcript(&t).unwrap();
         assert_eq!(s.progress(None).unwrap()[0].pauses, 0, "a new transcript is coached again");
+    }
+
+    #[test]
+    fn coaching_settings_are_kept_per_kind_and_checked() {
+        use starling_coach::{AnswerKind, CoachSettings};
+        let dir = tempfile::tempdir().unwrap();
+        let s = Studio::open(DataPaths::new(dir.path())).unwrap();
+        assert_eq!(s.coach_settings(AnswerKind::Behavioral).unwrap(), CoachSettings::for_kind(AnswerKind::Behavioral));
+        let mine = CoachSettings { pause_ms: 3_000, target_min_s: 90, target_max_s: 150 };
+        s.set_coach_settings(AnswerKind::Behavioral, mine).unwrap();
+        let s = Studio::open(DataPaths::new(dir.path())).unwrap();
+        assert_eq!(s.coach_settings(AnswerKind::Behavioral).unwrap(), mine);
+        assert_eq!(s.coach_settings(AnswerKind::Technical).unwrap(), CoachSettings::for_kind(AnswerKind::Technical), "per kind");
+        for bad in [
+            CoachSettings { pause_ms: 100, ..mine },
+            CoachSettings { target_min_s: 145, ..mine },
+            CoachSettings { target_max_s: 7_200, ..mine },
+        ] {
+            assert!(matches!(s.set_coach_settings(AnswerKind::Behavioral, bad), Err(crate::StudioError::InvalidSettings(_))));
+        }
     }
 }

@@ -73,6 +73,9 @@ pub enum StudioError {
     #[error("There is no deck called `{0}`.")]
     UnknownDeck(String),
 
+    #[error("Those coaching settings cannot be used: use {0}.")]
+    InvalidSettings(String),
+
     #[error("There is no story with id {0}. It may have been deleted.")]
     UnknownStory(i64),
 
@@ -127,7 +130,8 @@ impl From<StudioError> for IpcError {
             | StudioError::InvalidQuestion(_)
             | StudioError::DeckProblems { .. }
             | StudioError::DeckExists(_)
-            | StudioError::BadDeckName(_) => ErrorKind::Invalid,
+            | StudioError::BadDeckName(_)
+            | StudioError::InvalidSettings(_) => ErrorKind::Invalid,
             StudioError::Store(_) | StudioError::NoDataDir => ErrorKind::Storage,
             StudioError::Bank(_) => ErrorKind::Bank,
             StudioError::UnknownQuestion(_) => ErrorKind::NotFound,

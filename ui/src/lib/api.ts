@@ -32,6 +32,8 @@ import type {
   DeckReport,
   Analysis,
   ProgressPoint,
+  AnswerKind,
+  CoachSettings,
 } from "./bindings";
 
 /** Turns whatever a command rejected with into an IpcError. */
@@ -108,6 +110,8 @@ export const api = {
   attemptCoaching: (id: number) => call<Analysis | null>("attempt_coaching", { id }),
   /** Headline coaching figures over time, of one question or (null) of all. */
   progress: (questionId: string | null) => call<ProgressPoint[]>("progress", { questionId }),
+  coachSettings: (kind: AnswerKind) => call<CoachSettings>("coach_settings", { kind }),
+  setCoachSettings: (kind: AnswerKind, settings: CoachSettings) => call<CoachSettings>("set_coach_settings", { kind, settings }),
   attemptTranscript: (id: number) => call<Transcript | null>("attempt_transcript", { id }),
   onTranscription: (handler: (e: TranscriptionEvent) => void): Promise<UnlistenFn> =>
     listen<TranscriptionEvent>("transcription", (e) => handler(e.payload)),

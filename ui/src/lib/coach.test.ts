@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Analysis } from "./bindings";
-import { facts, scale } from "./coach";
+import { answerKind, facts, scale, seconds } from "./coach";
 
 describe("scale", () => {
   it("places and clamps", () => {
@@ -26,5 +26,17 @@ describe("facts", () => {
       "2 hedges: “i think” ×2",
       "3 of 5 sentences say “I”, 1 say “we”",
     ]);
+  });
+});
+
+describe("settings helpers", () => {
+  it("maps question kinds and formats seconds", () => {
+    expect(["behavioral", "technical", "coding", "quiz"].map((k) => answerKind(k as never))).toEqual(["behavioral", "technical", "coding", "technical"]);
+    expect(seconds(2000)).toBe("2 s");
+    expect(seconds(2500)).toBe("2.5 s");
+  });
+  it("names the pause threshold in use", () => {
+    const a = { pace: { speaking_ms: 1000, wpm: 1, band_min: 130, band_max: 160 }, pauses: [], fillers: { at_least: 0, per_minute: 0 }, hedges: { at_least: 0 }, voice: null } as unknown as Analysis;
+    expect(facts(a, 3000)[1]).toBe("0 pauses over 3 s");
   });
 });
