@@ -8,7 +8,6 @@ const COMMANDS: &[&str] = &[
     "open_question",
     "save_star_note",
     "set_starred",
-    "check_quiz",
     "list_microphones",
     "set_microphone",
     "start_recording",

@@ -4,7 +4,6 @@
 
 use tauri::State;
 
-use starling_bank::QuizGrade;
 use starling_store::{StarNote, StarNoteDraft};
 use starling_studio::{BankSnapshot, IpcError, QuestionDetail};
 
@@ -33,9 +32,4 @@ pub async fn save_star_note(state: State<'_, AppState>, draft: StarNoteDraft) ->
 #[tauri::command]
 pub async fn set_starred(state: State<'_, AppState>, id: String, starred: bool) -> Result<(), IpcError> {
     state.with(|s| Ok(s.set_starred(&id, starred)?))
-}
-
-#[tauri::command]
-pub async fn check_quiz(state: State<'_, AppState>, id: String, chosen: Vec<usize>) -> Result<QuizGrade, IpcError> {
-    state.with(|s| Ok(s.check_quiz(&id, &chosen)?))
 }

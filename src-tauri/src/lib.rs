@@ -83,7 +83,6 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
             commands::open_question,
             commands::save_star_note,
             commands::set_starred,
-            commands::check_quiz,
             recording::list_microphones,
             recording::set_microphone,
             recording::start_recording,

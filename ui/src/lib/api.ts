@@ -56,7 +56,6 @@ export const api = {
   openQuestion: (id: string) => call<QuestionDetail>("open_question", { id }),
   saveStarNote: (draft: StarNoteDraft) => call<StarNote | null>("save_star_note", { draft }),
   setStarred: (id: string, starred: boolean) => call<null>("set_starred", { id, starred }),
-  checkQuiz: (id: string, chosen: number[]) => call<QuizGrade>("check_quiz", { id, chosen }),
   /** Grades a quiz answer; the first try also schedules the question (right: Good, wrong: Again). */
   answerQuiz: (id: string, chosen: number[], firstTry: boolean) => call<QuizGrade>("answer_quiz", { id, chosen, firstTry }),
   search: (query: string) => call<SearchResults>("search", { query }),
