@@ -69,3 +69,17 @@ export async function waitForText(browser, selector, pattern, timeout = 5_000) {
   );
   return text;
 }
+
+/** Word error rate after lower-casing and dropping punctuation. */
+export function wer(reference, hypothesis) {
+  const words = (t) => t.toLowerCase().replace(/[^a-z0-9' ]/g, " ").split(/\s+/).filter(Boolean);
+  const r = words(reference);
+  const h = words(hypothesis);
+  let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= r.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= h.length; j++) cur[j] = Math.min(prev[j - 1] + (r[i - 1] === h[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+    prev = cur;
+  }
+  return prev[h.length] / r.length;
+}

@@ -6,25 +6,11 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, screenshot, waitForText } from "./harness.mjs";
+import { freshDataDir, launch, openQuestion, screenshot, waitForText, wer } from "./harness.mjs";
 
 const SENTENCE = "The situation was a slow reporting page. My task was to make it fast before the release.";
 const tiny = process.env.STARLING_CT2_TINY_EN;
 const base = process.env.STARLING_CT2_BASE;
-
-/** Word error rate after lower-casing and dropping punctuation. */
-function wer(reference, hypothesis) {
-  const words = (t) => t.toLowerCase().replace(/[^a-z0-9' ]/g, " ").split(/\s+/).filter(Boolean);
-  const r = words(reference);
-  const h = words(hypothesis);
-  let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= r.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= h.length; j++) cur[j] = Math.min(prev[j - 1] + (r[i - 1] === h[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
-    prev = cur;
-  }
-  return prev[h.length] / r.length;
-}
 
 async function importModel(browser, path, name) {
   await browser.$('[data-testid="model-path"]').setValue(path);
@@ -76,15 +62,12 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
 
     const status = await browser.$('[data-testid="transcription"]');
     await status.waitForExist({ timeout: 10_000 });
-    const seen = new Set();
-    await browser.waitUntil(
-      async () => {
-        seen.add(await status.getAttribute("data-state"));
-        return browser.$('[data-testid="transcript-text"]').isExisting();
-      },
-      { timeout: 120_000, interval: 100, timeoutMsg: "no transcript appeared" },
-    );
-    assert.ok(seen.has("queued") || seen.has("running"), `the attempt should show its transcription under way (saw ${[...seen]})`);
+    // tiny.en, the first model imported, is the default: the take was
+    // transcribed live, so only its last stretch is left after stop. (The
+    // queued/running states of a one-pass transcription are checked in
+    // live.test.mjs.)
+    await browser.$('[data-testid="transcript-text"]').waitForExist({ timeout: 120_000, timeoutMsg: "no transcript appeared" });
+    assert.equal(await status.getAttribute("data-state"), "done");
     const text = await browser.$('[data-testid="transcript-text"]').getText();
     const tinyWer = wer(SENTENCE, text);
     console.log(`tiny.en in the app: WER ${(tinyWer * 100).toFixed(1)} %: ${text}`);

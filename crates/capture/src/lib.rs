@@ -5,12 +5,15 @@
 //! 1. [`recorder`]: one thread owns the `cpal` input stream. Its data callback
 //!    converts each frame to one mono `f32` ([`convert`]) and pushes it into a
 //!    wait-free ring buffer (`rtrb`): no allocation, no lock.
-//! 2. A writer thread drains the ring buffer, resamples to 16 kHz
+//! 2. A writer thread (`writer.rs`) drains the ring buffer, resamples to 16 kHz
 //!    ([`resample`], `rubato`), measures the level ([`level`]) and appends 16-bit
 //!    samples to the WAV file ([`wav`], `hound`), bringing its header up to date
 //!    every second, so a crash loses at most about a second.
 //! 3. [`wav::repair`] fixes the header of a file cut off by a crash or a full
 //!    disk, so what was written is playable.
+//!
+//! [`tap`] lets another thread read the 16 kHz samples as they are written
+//! (the live transcript) without ever making the writer wait.
 //!
 //! [`devices`] lists input devices for pickers and the command line.
 
@@ -20,11 +23,14 @@ mod error;
 pub mod level;
 pub mod recorder;
 pub mod resample;
+pub mod tap;
 pub mod wav;
+mod writer;
 
 pub use devices::{list_input_devices, InputDevice};
 pub use error::CaptureError;
 pub use recorder::{CaptureEvent, RecordOptions, Recorder, RecordingSummary, StopReason};
+pub use tap::{audio_tap, AudioTap, TapReader};
 
 /// The sample rate of every recording Starling writes.
 pub const TARGET_RATE: u32 = 16_000;

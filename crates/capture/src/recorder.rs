@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SizedSample};
@@ -21,9 +21,10 @@ use ts_rs::TS;
 use crate::convert::downmix;
 use crate::devices;
 use crate::error::CaptureError;
-use crate::level::{LevelMeter, SILENCE_RMS};
 use crate::resample::StreamResampler;
-use crate::wav::{self, WavSink};
+use crate::writer::Writer;
+use crate::tap::AudioTap;
+use crate::wav::WavSink;
 use crate::TARGET_RATE;
 
 /// How a recording should run.
@@ -72,9 +73,18 @@ pub enum StopReason {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CaptureEvent {
     /// Audio is flowing from `device`.
-    Started { device: String, sample_rate: u32, channels: u16, sample_format: String },
+    Started {
+        device: String,
+        sample_rate: u32,
+        channels: u16,
+        sample_format: String,
+    },
     /// The level of the last interval, and the recorded time so far.
-    Level { peak: f32, rms: f32, elapsed_ms: u64 },
+    Level {
+        peak: f32,
+        rms: f32,
+        elapsed_ms: u64,
+    },
     /// The input has been silent this long (sent once per silent stretch).
     Silence { silent_ms: u64 },
     /// Sound came back after a silence warning.
@@ -100,11 +110,11 @@ pub struct RecordingSummary {
     pub captured_frames: u64,
 }
 
-struct StreamInfo {
-    device: String,
-    sample_rate: u32,
-    channels: u16,
-    sample_format: String,
+pub(crate) struct StreamInfo {
+    pub(crate) device: String,
+    pub(crate) sample_rate: u32,
+    pub(crate) channels: u16,
+    pub(crate) sample_format: String,
 }
 
 /// A recording in progress. Dropping it stops the recording.
@@ -122,6 +132,18 @@ impl Recorder {
         path: &Path,
         on_event: impl FnMut(CaptureEvent) + Send + 'static,
     ) -> Result<Recorder, CaptureError> {
+        Self::start_with_tap(opts, path, None, on_event)
+    }
+
+    /// As [`Recorder::start`], also offering every sample written to the
+    /// file to `tap` (see [`crate::tap`]). The tap is let go when the file is
+    /// complete.
+    pub fn start_with_tap(
+        opts: RecordOptions,
+        path: &Path,
+        tap: Option<AudioTap>,
+        on_event: impl FnMut(CaptureEvent) + Send + 'static,
+    ) -> Result<Recorder, CaptureError> {
         let sink = WavSink::create(path)?;
         let dropped = Arc::new(AtomicU64::new(0));
         let captured = Arc::new(AtomicU64::new(0));
@@ -133,17 +155,19 @@ impl Recorder {
         let (d2, c2) = (dropped.clone(), captured.clone());
         let stream_thread = std::thread::Builder::new()
             .name("starling-mic".into())
-            .spawn(move || match open_stream(device_name.as_deref(), d2, c2, err_tx) {
-                Err(e) => {
-                    let _ = ready_tx.send(Err(e));
-                }
-                Ok((stream, consumer, info)) => {
-                    let _ = ready_tx.send(Ok((consumer, info)));
-                    // Keep the stream alive until told to stop (or the writer is gone).
-                    let _ = quit_rx.recv();
-                    drop(stream);
-                }
-            })
+            .spawn(
+                move || match open_stream(device_name.as_deref(), d2, c2, err_tx) {
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                    Ok((stream, consumer, info)) => {
+                        let _ = ready_tx.send(Ok((consumer, info)));
+                        // Keep the stream alive until told to stop (or the writer is gone).
+                        let _ = quit_rx.recv();
+                        drop(stream);
+                    }
+                },
+            )
             .map_err(|e| CaptureError::OpenFailed(e.to_string()))?;
 
         let (consumer, info) = match ready_rx.recv() {
@@ -162,7 +186,9 @@ impl Recorder {
 
         let stop = Arc::new(AtomicBool::new(false));
         let writer = Writer {
-            max_samples: opts.max_duration.map(|d| (d.as_secs_f64() * TARGET_RATE as f64) as u64),
+            max_samples: opts
+                .max_duration
+                .map(|d| (d.as_secs_f64() * TARGET_RATE as f64) as u64),
             opts,
             sink,
             consumer,
@@ -173,12 +199,17 @@ impl Recorder {
             dropped,
             captured,
             info,
+            tap,
         };
         let handle = std::thread::Builder::new()
             .name("starling-wav".into())
             .spawn(move || writer.run(on_event))
             .map_err(|e| CaptureError::OpenFailed(e.to_string()))?;
-        Ok(Recorder { stop, writer: Some(handle), path: path.to_path_buf() })
+        Ok(Recorder {
+            stop,
+            writer: Some(handle),
+            path: path.to_path_buf(),
+        })
     }
 
     /// Whether the recording already ended by itself.
@@ -218,7 +249,9 @@ fn open_stream(
     errors: mpsc::Sender<String>,
 ) -> Result<Opened, CaptureError> {
     let device = devices::find(name)?;
-    let supported = device.default_input_config().map_err(|e| CaptureError::OpenFailed(e.to_string()))?;
+    let supported = device
+        .default_input_config()
+        .map_err(|e| CaptureError::OpenFailed(e.to_string()))?;
     let info = StreamInfo {
         device: device.to_string(),
         sample_rate: supported.sample_rate(),
@@ -232,18 +265,38 @@ fn open_stream(
     let channels = config.channels as usize;
     use cpal::SampleFormat as F;
     let stream = match supported.sample_format() {
-        F::I8 => build::<i8>(&device, config, channels, producer, dropped, captured, errors),
-        F::I16 => build::<i16>(&device, config, channels, producer, dropped, captured, errors),
-        F::I24 => build::<cpal::I24>(&device, config, channels, producer, dropped, captured, errors),
-        F::I32 => build::<i32>(&device, config, channels, producer, dropped, captured, errors),
-        F::U8 => build::<u8>(&device, config, channels, producer, dropped, captured, errors),
-        F::U16 => build::<u16>(&device, config, channels, producer, dropped, captured, errors),
-        F::U32 => build::<u32>(&device, config, channels, producer, dropped, captured, errors),
-        F::F32 => build::<f32>(&device, config, channels, producer, dropped, captured, errors),
-        F::F64 => build::<f64>(&device, config, channels, producer, dropped, captured, errors),
+        F::I8 => build::<i8>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
+        F::I16 => build::<i16>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
+        F::I24 => build::<cpal::I24>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
+        F::I32 => build::<i32>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
+        F::U8 => build::<u8>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
+        F::U16 => build::<u16>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
+        F::U32 => build::<u32>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
+        F::F32 => build::<f32>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
+        F::F64 => build::<f64>(
+            &device, config, channels, producer, dropped, captured, errors,
+        ),
         other => return Err(CaptureError::UnsupportedFormat(other.to_string())),
     }?;
-    stream.play().map_err(|e| CaptureError::OpenFailed(e.to_string()))?;
+    stream
+        .play()
+        .map_err(|e| CaptureError::OpenFailed(e.to_string()))?;
     Ok((stream, consumer, info))
 }
 
@@ -282,154 +335,4 @@ where
             None,
         )
         .map_err(|e| CaptureError::OpenFailed(e.to_string()))
-}
-
-struct Writer {
-    opts: RecordOptions,
-    /// The maximum duration in 16 kHz samples; the file never grows past it.
-    max_samples: Option<u64>,
-    sink: WavSink<std::io::BufWriter<std::fs::File>>,
-    consumer: rtrb::Consumer<f32>,
-    resampler: StreamResampler,
-    stop: Arc<AtomicBool>,
-    quit: Option<(mpsc::Sender<()>, JoinHandle<()>)>,
-    errors: mpsc::Receiver<String>,
-    dropped: Arc<AtomicU64>,
-    captured: Arc<AtomicU64>,
-    info: StreamInfo,
-}
-
-impl Writer {
-    fn run(mut self, mut on_event: impl FnMut(CaptureEvent)) -> Result<RecordingSummary, CaptureError> {
-        on_event(CaptureEvent::Started {
-            device: self.info.device.clone(),
-            sample_rate: self.info.sample_rate,
-            channels: self.info.channels,
-            sample_format: self.info.sample_format.clone(),
-        });
-        let mut meter = LevelMeter::default();
-        let mut silence = LevelMeter::default();
-        let mut last_level = Instant::now();
-        let mut silent_since: Option<Instant> = Some(Instant::now());
-        let mut warned = false;
-        let mut last_data = Instant::now();
-        let mut last_captured = 0u64;
-
-        let reason = loop {
-            if let Err(e) = self.drain(&mut meter, &mut silence) {
-                break StopReason::WriteFailed { message: e.to_string() };
-            }
-            if let Ok(message) = self.errors.try_recv() {
-                break StopReason::DeviceLost { message: format!("The microphone stopped working ({message}). The recording was kept up to that point.") };
-            }
-            let captured = self.captured.load(Ordering::Relaxed);
-            if captured != last_captured {
-                last_captured = captured;
-                last_data = Instant::now();
-            } else if last_data.elapsed() >= self.opts.stall_timeout {
-                break StopReason::DeviceLost {
-                    message: "The microphone stopped delivering audio (was it unplugged?). The recording was kept up to that point.".into(),
-                };
-            }
-            if self.max_samples.is_some_and(|m| self.resampler.expected_output() >= m) {
-                break StopReason::MaxDuration;
-            }
-            if self.stop.load(Ordering::SeqCst) {
-                break StopReason::Requested;
-            }
-            if last_level.elapsed() >= self.opts.level_interval {
-                last_level = Instant::now();
-                if let Some(l) = meter.take() {
-                    on_event(CaptureEvent::Level { peak: l.peak, rms: l.rms, elapsed_ms: self.sink.samples() * 1000 / TARGET_RATE as u64 });
-                }
-                if let Some(l) = silence.take() {
-                    if l.rms >= SILENCE_RMS {
-                        silent_since = None;
-                        if warned {
-                            warned = false;
-                            on_event(CaptureEvent::SoundResumed);
-                        }
-                    } else {
-                        let since = *silent_since.get_or_insert_with(Instant::now);
-                        if !warned && since.elapsed() >= self.opts.silence_warning {
-                            warned = true;
-                            on_event(CaptureEvent::Silence { silent_ms: since.elapsed().as_millis() as u64 });
-                        }
-                    }
-                }
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-
-        // Stop the stream, then take what it delivered before stopping. A
-        // failed device may hang while its stream is torn down, so after a
-        // device fault the stream thread is left to finish on its own and the
-        // file is completed at once.
-        if let Some((quit, thread)) = self.quit.take() {
-            let _ = quit.send(());
-            if !matches!(reason, StopReason::DeviceLost { .. }) {
-                let _ = thread.join();
-            }
-        }
-        let mut reason = reason;
-        if !matches!(reason, StopReason::WriteFailed { .. }) {
-            let mut finish = || -> Result<(), CaptureError> {
-                self.drain(&mut meter, &mut silence)?;
-                let (sink, max) = (&mut self.sink, self.max_samples);
-                self.resampler.finish(&mut |piece| write_capped(sink, max, piece))
-            };
-            if let Err(e) = finish() {
-                reason = StopReason::WriteFailed { message: e.to_string() };
-            }
-        }
-        let path = self.sink.path().to_path_buf();
-        let samples = match &reason {
-            StopReason::WriteFailed { .. } => {
-                self.sink.abandon();
-                wav::repair(&path)?.frames
-            }
-            _ => self.sink.finish()?,
-        };
-        if !matches!(reason, StopReason::Requested) {
-            on_event(CaptureEvent::Ended { reason: reason.clone() });
-        }
-        let summary = RecordingSummary {
-            path,
-            samples,
-            duration_ms: samples * 1000 / TARGET_RATE as u64,
-            reason,
-            device: self.info.device.clone(),
-            native_rate: self.info.sample_rate,
-            native_channels: self.info.channels,
-            dropped: self.dropped.load(Ordering::Relaxed),
-            captured_frames: self.captured.load(Ordering::Relaxed),
-        };
-        tracing::info!(?summary, "recording finished");
-        Ok(summary)
-    }
-
-    /// Moves everything in the ring buffer through the resampler into the file.
-    fn drain(&mut self, meter: &mut LevelMeter, silence: &mut LevelMeter) -> Result<(), CaptureError> {
-        let n = self.consumer.slots();
-        if n == 0 {
-            return Ok(());
-        }
-        let Ok(chunk) = self.consumer.read_chunk(n) else { return Ok(()) };
-        let (a, b) = chunk.as_slices();
-        let (sink, max) = (&mut self.sink, self.max_samples);
-        let mut write = |piece: &[f32]| {
-            meter.add(piece);
-            silence.add(piece);
-            write_capped(sink, max, piece)
-        };
-        let result = self.resampler.push(a, &mut write).and_then(|_| self.resampler.push(b, &mut write));
-        chunk.commit_all();
-        result
-    }
-}
-
-/// Writes `piece`, or as much of it as fits under `max` samples.
-fn write_capped(sink: &mut WavSink<std::io::BufWriter<std::fs::File>>, max: Option<u64>, piece: &[f32]) -> Result<(), CaptureError> {
-    let room = max.map(|m| m.saturating_sub(sink.samples()) as usize).unwrap_or(piece.len());
-    sink.write(&piece[..piece.len().min(room)])
 }

@@ -15,7 +15,11 @@ mod transcribe_cmd;
 mod worker_cmd;
 
 #[derive(Debug, Parser)]
-#[command(name = "starling", version, about = "Rehearse interview answers aloud — command-line entry")]
+#[command(
+    name = "starling",
+    version,
+    about = "Rehearse interview answers aloud — command-line entry"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,12 +52,30 @@ enum Command {
     /// Internal: the transcription worker process the app starts.
     #[command(name = "__transcribe-worker", hide = true)]
     TranscribeWorker(worker_cmd::WorkerArgs),
+    /// Internal: the live transcript worker the app starts while recording.
+    #[command(name = "__live-worker", hide = true)]
+    LiveWorker(worker_cmd::LiveWorkerArgs),
 }
 
 /// The subcommand names this entry understands; the app binary starts the
 /// window unless its first argument is one of these (or a help/version flag).
-pub const SUBCOMMANDS: &[&str] =
-    &["bank", "devices", "record", "transcribe", "models", "export", "import", "notes", "__transcribe-worker", "help", "--help", "-h", "--version", "-V"];
+pub const SUBCOMMANDS: &[&str] = &[
+    "bank",
+    "devices",
+    "record",
+    "transcribe",
+    "models",
+    "export",
+    "import",
+    "notes",
+    "__transcribe-worker",
+    "__live-worker",
+    "help",
+    "--help",
+    "-h",
+    "--version",
+    "-V",
+];
 
 /// Parses `args` (including the program name) and runs the subcommand.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -79,6 +101,7 @@ where
         Command::Import(args) => data_cmd::import(args),
         Command::Notes(args) => data_cmd::notes(args),
         Command::TranscribeWorker(args) => worker_cmd::run(args),
+        Command::LiveWorker(args) => worker_cmd::run_live(args),
     }
 }
 
@@ -86,5 +109,8 @@ where
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

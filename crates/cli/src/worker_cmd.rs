@@ -33,12 +33,21 @@ fn send(msg: &WorkerMessage) {
 }
 
 pub fn run(args: WorkerArgs) -> ExitCode {
-    let result = (|| -> Result<starling_transcribe::Transcript, starling_transcribe::TranscribeError> {
-        let samples = audio::load_wav(&args.wav)?;
-        let mut engine = WhisperTranscriber::load(&args.model)?;
-        let opts = TranscribeOptions { beam_size: args.beam, ..TranscribeOptions::default() };
-        engine.transcribe(&samples, &opts, &mut |p| send(&WorkerMessage::Progress(p)), &AtomicBool::new(false))
-    })();
+    let result =
+        (|| -> Result<starling_transcribe::Transcript, starling_transcribe::TranscribeError> {
+            let samples = audio::load_wav(&args.wav)?;
+            let mut engine = WhisperTranscriber::load(&args.model)?;
+            let opts = TranscribeOptions {
+                beam_size: args.beam,
+                ..TranscribeOptions::default()
+            };
+            engine.transcribe(
+                &samples,
+                &opts,
+                &mut |p| send(&WorkerMessage::Progress(p)),
+                &AtomicBool::new(false),
+            )
+        })();
     match result {
         Ok(t) => {
             send(&WorkerMessage::Transcript(t));
@@ -50,3 +59,64 @@ pub fn run(args: WorkerArgs) -> ExitCode {
         }
     }
 }
+
+#[derive(Debug, Args)]
+pub struct LiveWorkerArgs {
+    #[arg(long)]
+    model: PathBuf,
+}
+
+/// The live worker: loads the model once, then transcribes the stretches of
+/// one answer as they arrive on stdin (see `starling_studio::live` for the
+/// framing), answering each with `{"live":[segments]}`. At the end of input
+/// it prints the stitched `{"transcript":…}`.
+pub fn run_live(args: LiveWorkerArgs) -> ExitCode {
+    lower_priority();
+    let engine = match WhisperTranscriber::load(&args.model) {
+        Ok(e) => e,
+        Err(e) => {
+            send(&WorkerMessage::Error(e.to_string()));
+            return ExitCode::from(1);
+        }
+    };
+    let mut session =
+        starling_transcribe::live::LiveSession::new(engine, TranscribeOptions::default());
+    let name = args
+        .model
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut input = std::io::BufReader::new(std::io::stdin().lock());
+    let cancel = AtomicBool::new(false);
+    loop {
+        match starling_studio::live::read_chunk(&mut input) {
+            Ok(Some(chunk)) => match session.transcribe(&chunk, &cancel) {
+                Ok(segments) => send(&WorkerMessage::Live(segments)),
+                Err(e) => {
+                    send(&WorkerMessage::Error(e.to_string()));
+                    return ExitCode::from(1);
+                }
+            },
+            Ok(None) => break,
+            Err(e) => {
+                send(&WorkerMessage::Error(format!(
+                    "The live transcript's input was cut off ({e})."
+                )));
+                return ExitCode::from(1);
+            }
+        }
+    }
+    send(&WorkerMessage::Transcript(session.finish(&name)));
+    ExitCode::SUCCESS
+}
+
+/// The live worker shares the processor with a recording in progress: it
+/// asks the system to serve the recorder first.
+#[cfg(unix)]
+fn lower_priority() {
+    // SAFETY: nice(2) only changes this process's scheduling priority.
+    let _ = unsafe { libc::nice(5) };
+}
+
+#[cfg(not(unix))]
+fn lower_priority() {}

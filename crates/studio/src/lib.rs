@@ -10,6 +10,7 @@
 //! - [`error`] turns failures into the `{kind, message}` shape the UI shows.
 //! - [`recording`] records answers into attempts and recovers interrupted ones.
 //! - [`transcription`] runs transcriptions in a worker process, one at a time.
+//! - [`live`] transcribes a take while it is recorded, stretch by stretch.
 //! - [`study`] schedules reviews with FSRS; [`clock`] is the time it reads.
 //! - [`search`] searches questions, notes, stories and transcripts.
 //! - [`markdown`] renders notes' Markdown safely.
@@ -26,6 +27,7 @@ pub mod bindings;
 pub mod clock;
 pub mod coaching;
 pub mod error;
+pub mod live;
 pub mod markdown;
 pub mod models;
 pub mod paths;

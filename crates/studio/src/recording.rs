@@ -5,9 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use starling_capture::{wav, CaptureEvent, RecordOptions, Recorder, StopReason};
-use starling_store::{now_ms, Attempt, AttemptState};
+use starling_store::{now_ms, Attempt, AttemptState, TranscriptionState};
+use starling_transcribe::{Segment, Transcript};
 
 use crate::error::StudioError;
+use crate::live::{LiveError, LiveTranscription};
 use crate::studio::Studio;
 
 /// The settings key of the chosen microphone.
@@ -17,11 +19,51 @@ const MIC_SETTING: &str = "microphone";
 pub struct ActiveRecording {
     attempt: Attempt,
     recorder: Recorder,
+    live: Option<(String, LiveTranscription)>,
+}
+
+/// How to transcribe a take while it is recorded.
+pub struct LiveRequest {
+    /// The executable that runs `__live-worker` (the app's own binary).
+    pub program: PathBuf,
+    /// Receives each stretch's segments as soon as they are known.
+    pub on_segments: Box<dyn FnMut(Vec<Segment>) + Send>,
+}
+
+/// A stopped take whose live transcript is being completed (its last
+/// stretch is still with the worker). Finish it off the studio's lock.
+pub struct PendingLive {
+    pub attempt_id: i64,
+    pub model_name: String,
+    duration_ms: u32,
+    live: LiveTranscription,
+}
+
+impl PendingLive {
+    /// Waits for the last stretch and returns the take's whole transcript.
+    pub fn finish(self) -> Result<Transcript, LiveError> {
+        // A slow machine may still be working through earlier stretches;
+        // give it as long as a one-pass transcription could take.
+        let timeout = std::time::Duration::from_millis(u64::from(self.duration_ms).max(60_000));
+        let mut t = self.live.finish(timeout)?;
+        t.model = self.model_name;
+        t.audio_ms = self.duration_ms.max(t.audio_ms);
+        Ok(t)
+    }
 }
 
 /// A file name that is safe on every file system and sorts by time.
 fn file_name(question_id: &str, started_ms: i64) -> String {
-    let safe: String = question_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let safe: String = question_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("{started_ms}-{safe}.wav")
 }
 
@@ -43,7 +85,9 @@ impl Studio {
 
     /// Whether the running take already ended by itself (time limit or fault).
     pub fn recording_ended(&self) -> bool {
-        self.active.as_ref().is_some_and(|a| a.recorder.is_finished())
+        self.active
+            .as_ref()
+            .is_some_and(|a| a.recorder.is_finished())
     }
 
     /// Starts recording an answer to `question_id`. The attempt row exists
@@ -52,6 +96,20 @@ impl Studio {
         &mut self,
         question_id: &str,
         opts: RecordOptions,
+        on_event: impl FnMut(CaptureEvent) + Send + 'static,
+    ) -> Result<Attempt, StudioError> {
+        self.start_recording_live(question_id, opts, None, on_event)
+    }
+
+    /// As [`Studio::start_recording`], and when a model is installed also
+    /// transcribes the take while it is spoken (see [`crate::live`]). A live
+    /// transcript that cannot start is logged and left out; the take records
+    /// regardless.
+    pub fn start_recording_live(
+        &mut self,
+        question_id: &str,
+        opts: RecordOptions,
+        live: Option<LiveRequest>,
         on_event: impl FnMut(CaptureEvent) + Send + 'static,
     ) -> Result<Attempt, StudioError> {
         if self.active.is_some() {
@@ -63,10 +121,43 @@ impl Studio {
         let started = now_ms();
         let file = file_name(question_id, started);
         let path = self.paths.recordings().join(&file);
+        let model = match live {
+            Some(req) => self.default_model()?.map(|m| (m, req)),
+            None => None,
+        };
+        let (tap, reader) = match model.is_some() {
+            true => {
+                // Room for 30 s between reads: only a stalled reader fills it.
+                let (tap, reader) = starling_capture::audio_tap(30);
+                (Some(tap), Some(reader))
+            }
+            false => (None, None),
+        };
         let attempt = self.store.begin_attempt(question_id, &file, started)?;
-        match Recorder::start(opts, &path, on_event) {
+        match Recorder::start_with_tap(opts, &path, tap, on_event) {
             Ok(recorder) => {
-                self.active = Some(ActiveRecording { attempt: attempt.clone(), recorder });
+                let live = match (model, reader) {
+                    (Some((m, req)), Some(reader)) => {
+                        match LiveTranscription::start(
+                            &req.program,
+                            Path::new(&m.path),
+                            reader,
+                            req.on_segments,
+                        ) {
+                            Ok(l) => Some((m.name, l)),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "recording without a live transcript");
+                                None
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                self.active = Some(ActiveRecording {
+                    attempt: attempt.clone(),
+                    recorder,
+                    live,
+                });
                 Ok(attempt)
             }
             Err(e) => {
@@ -77,17 +168,70 @@ impl Studio {
     }
 
     /// Stops the take (if it has not stopped by itself) and finishes its row.
+    /// A live transcript, if one ran, is dropped (see
+    /// [`Studio::stop_recording_live`] to keep it).
     pub fn stop_recording(&mut self) -> Result<Attempt, StudioError> {
-        let active = self.active.take().ok_or(StudioError::NotRecording)?;
+        Ok(self.stop_recording_live()?.0)
+    }
+
+    /// Stops the take and, when it was transcribed live, hands back the
+    /// live transcript to finish (the attempt is marked as transcribing).
+    pub fn stop_recording_live(&mut self) -> Result<(Attempt, Option<PendingLive>), StudioError> {
+        let mut active = self.active.take().ok_or(StudioError::NotRecording)?;
+        let live = active.live.take();
+        let attempt = self.finish_take(active)?;
+        let pending = match (live, attempt.duration_ms) {
+            (Some((model_name, live)), Some(ms)) if ms > 0 => {
+                self.store
+                    .set_transcription(attempt.id, TranscriptionState::Running, None)?;
+                Some(PendingLive {
+                    attempt_id: attempt.id,
+                    model_name,
+                    duration_ms: ms.min(u32::MAX as i64) as u32,
+                    live,
+                })
+            }
+            _ => None,
+        };
+        let attempt = if pending.is_some() {
+            self.attempt(attempt.id)?
+        } else {
+            attempt
+        };
+        Ok((attempt, pending))
+    }
+
+    /// Stores a finished live transcript as the attempt's transcript.
+    pub fn save_live_transcript(
+        &mut self,
+        attempt_id: i64,
+        t: &Transcript,
+    ) -> Result<(), StudioError> {
+        let row = crate::transcription::stored(attempt_id, &t.model, t).map_err(|e| {
+            StudioError::Transcribe(starling_transcribe::TranscribeError::Engine(e.to_string()))
+        })?;
+        Ok(self.store.save_transcript(&row)?)
+    }
+
+    fn finish_take(&mut self, active: ActiveRecording) -> Result<Attempt, StudioError> {
         let id = active.attempt.id;
         match active.recorder.stop() {
             Ok(summary) => {
                 let note = match &summary.reason {
                     StopReason::Requested => None,
-                    StopReason::MaxDuration => Some("Stopped at the maximum answer length.".to_string()),
-                    StopReason::DeviceLost { message } | StopReason::WriteFailed { message } => Some(message.clone()),
+                    StopReason::MaxDuration => {
+                        Some("Stopped at the maximum answer length.".to_string())
+                    }
+                    StopReason::DeviceLost { message } | StopReason::WriteFailed { message } => {
+                        Some(message.clone())
+                    }
                 };
-                Ok(self.store.finish_attempt(id, AttemptState::Done, Some(summary.duration_ms as i64), note.as_deref())?)
+                Ok(self.store.finish_attempt(
+                    id,
+                    AttemptState::Done,
+                    Some(summary.duration_ms as i64),
+                    note.as_deref(),
+                )?)
             }
             Err(e) => {
                 // Keep whatever reached the disk.
@@ -100,14 +244,20 @@ impl Studio {
 
     /// One attempt as stored now.
     pub fn attempt(&self, id: i64) -> Result<Attempt, StudioError> {
-        self.store.attempt(id)?.ok_or(StudioError::UnknownAttempt(id))
+        self.store
+            .attempt(id)?
+            .ok_or(StudioError::UnknownAttempt(id))
     }
 
     /// Where an attempt's audio lives; only paths inside the recordings folder.
     pub fn attempt_audio(&self, id: i64) -> Result<PathBuf, StudioError> {
-        let attempt = self.store.attempt(id)?.ok_or(StudioError::UnknownAttempt(id))?;
+        let attempt = self
+            .store
+            .attempt(id)?
+            .ok_or(StudioError::UnknownAttempt(id))?;
         let file = attempt.audio_file.ok_or(StudioError::UnknownAttempt(id))?;
-        self.inside_recordings(&file).ok_or(StudioError::UnknownAttempt(id))
+        self.inside_recordings(&file)
+            .ok_or(StudioError::UnknownAttempt(id))
     }
 
     /// Deletes an attempt and its recording.
@@ -115,9 +265,16 @@ impl Studio {
         if self.active.as_ref().is_some_and(|a| a.attempt.id == id) {
             return Err(StudioError::AlreadyRecording);
         }
-        let attempt = self.store.attempt(id)?.ok_or(StudioError::UnknownAttempt(id))?;
+        let attempt = self
+            .store
+            .attempt(id)?
+            .ok_or(StudioError::UnknownAttempt(id))?;
         self.store.delete_attempt(id)?;
-        if let Some(path) = attempt.audio_file.as_deref().and_then(|f| self.inside_recordings(f)) {
+        if let Some(path) = attempt
+            .audio_file
+            .as_deref()
+            .and_then(|f| self.inside_recordings(f))
+        {
             if let Err(e) = std::fs::remove_file(&path) {
                 tracing::warn!(path = %path.display(), error = %e, "could not delete a recording");
             }
@@ -139,7 +296,10 @@ impl Studio {
     }
 
     fn recover_one(&self, attempt: &Attempt) -> Result<Attempt, StudioError> {
-        let path = attempt.audio_file.as_deref().and_then(|f| self.inside_recordings(f));
+        let path = attempt
+            .audio_file
+            .as_deref()
+            .and_then(|f| self.inside_recordings(f));
         let repaired = match &path {
             Some(p) if p.exists() => wav::repair(p).map_err(|e| e.to_string()),
             _ => Err("the recording file is missing".to_string()),
@@ -180,7 +340,9 @@ impl Studio {
 
     pub(crate) fn inside_recordings(&self, file: &str) -> Option<PathBuf> {
         let rel = Path::new(file);
-        let plain = rel.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        let plain = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
         plain.then(|| self.paths.recordings().join(rel))
     }
 }
@@ -192,7 +354,10 @@ mod tests {
 
     #[test]
     fn file_names_are_safe_and_sortable() {
-        assert_eq!(file_name("behavior-difficult-bug", 17), "17-behavior-difficult-bug.wav");
+        assert_eq!(
+            file_name("behavior-difficult-bug", 17),
+            "17-behavior-difficult-bug.wav"
+        );
         assert_eq!(file_name("../etc/passwd", 1), "1-___etc_passwd.wav");
     }
 
@@ -202,8 +367,12 @@ mod tests {
         let paths = DataPaths::new(dir.path());
         {
             let mut store = starling_store::Store::open(&paths.database()).unwrap();
-            store.begin_attempt("behavior-difficult-bug", "1-a.wav", 1_000).unwrap();
-            let b = store.begin_attempt("gone-question", "2-b.wav", 2_000).unwrap();
+            store
+                .begin_attempt("behavior-difficult-bug", "1-a.wav", 1_000)
+                .unwrap();
+            let b = store
+                .begin_attempt("gone-question", "2-b.wav", 2_000)
+                .unwrap();
             store
                 .save_transcript(&starling_store::StoredTranscript {
                     attempt_id: b.id,
@@ -218,8 +387,17 @@ mod tests {
         }
         let s = Studio::open(paths).unwrap();
         let h = s.history(10).unwrap();
-        let rows: Vec<_> = h.iter().map(|i| (i.attempt.started_ms, i.prompt.as_str(), i.model.as_deref())).collect();
-        assert_eq!(rows, vec![(2_000, "gone-question", Some("base.en")), (1_000, "Tell me about a difficult bug you fixed.", None)]);
+        let rows: Vec<_> = h
+            .iter()
+            .map(|i| (i.attempt.started_ms, i.prompt.as_str(), i.model.as_deref()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (2_000, "gone-question", Some("base.en")),
+                (1_000, "Tell me about a difficult bug you fixed.", None)
+            ]
+        );
         assert_eq!(s.history(1).unwrap().len(), 1);
     }
 
@@ -230,7 +408,10 @@ mod tests {
         let studio = Studio::open(paths.clone()).unwrap();
         // What a killed recording leaves: a `recording` row and a WAV whose
         // header is older than its data.
-        let a = studio.store.begin_attempt("behavior-difficult-bug", "5-x.wav", 5).unwrap();
+        let a = studio
+            .store
+            .begin_attempt("behavior-difficult-bug", "5-x.wav", 5)
+            .unwrap();
         let wav_path = paths.recordings().join("5-x.wav");
         let mut sink = wav::WavSink::create(&wav_path).unwrap();
         sink.write(&vec![0.1; 16_000]).unwrap();
@@ -238,9 +419,16 @@ mod tests {
         sink.write(&vec![0.1; 8_000]).unwrap();
         sink.update_header().unwrap();
         sink.abandon();
-        std::fs::OpenOptions::new().append(true).open(&wav_path).and_then(|mut f| std::io::Write::write_all(&mut f, &[0u8; 3200])).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&wav_path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &[0u8; 3200]))
+            .unwrap();
         // A second interrupted take whose file never appeared.
-        let b = studio.store.begin_attempt("behavior-difficult-bug", "6-y.wav", 6).unwrap();
+        let b = studio
+            .store
+            .begin_attempt("behavior-difficult-bug", "6-y.wav", 6)
+            .unwrap();
         drop(studio);
 
         let studio = Studio::open(paths).unwrap();
@@ -259,19 +447,36 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let studio = Studio::open(DataPaths::new(dir.path())).unwrap();
         let ok = studio.store.begin_attempt("q", "1-q.wav", 1).unwrap();
-        let evil = studio.store.begin_attempt("q", "../starling.db", 2).unwrap();
-        assert_eq!(studio.attempt_audio(ok.id).unwrap(), dir.path().join("recordings/1-q.wav"));
-        assert!(matches!(studio.attempt_audio(evil.id), Err(StudioError::UnknownAttempt(_))));
-        assert!(matches!(studio.attempt_audio(999), Err(StudioError::UnknownAttempt(999))));
+        let evil = studio
+            .store
+            .begin_attempt("q", "../starling.db", 2)
+            .unwrap();
+        assert_eq!(
+            studio.attempt_audio(ok.id).unwrap(),
+            dir.path().join("recordings/1-q.wav")
+        );
+        assert!(matches!(
+            studio.attempt_audio(evil.id),
+            Err(StudioError::UnknownAttempt(_))
+        ));
+        assert!(matches!(
+            studio.attempt_audio(999),
+            Err(StudioError::UnknownAttempt(999))
+        ));
     }
 
     #[test]
     fn the_microphone_choice_is_remembered() {
         let dir = tempfile::tempdir().unwrap();
         let studio = Studio::open(DataPaths::new(dir.path())).unwrap();
-        studio.set_preferred_microphone(Some("USB headset")).unwrap();
+        studio
+            .set_preferred_microphone(Some("USB headset"))
+            .unwrap();
         drop(studio);
         let studio = Studio::open(DataPaths::new(dir.path())).unwrap();
-        assert_eq!(studio.preferred_microphone().unwrap().as_deref(), Some("USB headset"));
+        assert_eq!(
+            studio.preferred_microphone().unwrap().as_deref(),
+            Some("USB headset")
+        );
     }
 }

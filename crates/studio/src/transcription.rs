@@ -29,6 +29,9 @@ use crate::studio::Studio;
 #[serde(rename_all = "snake_case")]
 pub enum WorkerMessage {
     Progress(u8),
+    /// The live worker's segments for one more stretch, on the recording's
+    /// time line.
+    Live(Vec<starling_transcribe::Segment>),
     Transcript(Transcript),
     Error(String),
 }
@@ -44,7 +47,10 @@ pub struct WorkerCommand {
 impl WorkerCommand {
     /// This very executable in worker mode.
     pub fn current_exe() -> std::io::Result<Self> {
-        Ok(WorkerCommand { program: std::env::current_exe()?, prefix: vec!["__transcribe-worker".into()] })
+        Ok(WorkerCommand {
+            program: std::env::current_exe()?,
+            prefix: vec!["__transcribe-worker".into()],
+        })
     }
 }
 
@@ -116,7 +122,11 @@ impl TranscriptionRunner {
                 }
             })
             .map_err(|e| StudioError::Transcribe(starling_transcribe::TranscribeError::Engine(e.to_string())))?;
-        Ok(TranscriptionRunner { tx: Some(tx), current, thread: Some(thread) })
+        Ok(TranscriptionRunner {
+            tx: Some(tx),
+            current,
+            thread: Some(thread),
+        })
     }
 
     /// Adds a job to the queue (it runs after those before it).
@@ -128,7 +138,10 @@ impl TranscriptionRunner {
 
     /// The process id of the running worker and its attempt, if any.
     pub fn running(&self) -> Option<(i64, u32)> {
-        self.current.lock().ok().and_then(|c| c.as_ref().map(|(id, child)| (*id, child.id())))
+        self.current
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(|(id, child)| (*id, child.id())))
     }
 
     /// Stops the running job of `attempt_id`; its attempt becomes failed
@@ -165,7 +178,14 @@ fn run_job(
     current: &Mutex<Option<(i64, Child)>>,
     progress: &mut dyn FnMut(u8),
 ) -> Result<Transcript, JobError> {
-    run_worker(worker, &job.model, &job.wav, job.attempt_id, current, progress)
+    run_worker(
+        worker,
+        &job.model,
+        &job.wav,
+        job.attempt_id,
+        current,
+        progress,
+    )
 }
 
 /// Runs one worker process on `wav` with `model` and collects its transcript.
@@ -180,10 +200,19 @@ pub(crate) fn run_worker(
     progress: &mut dyn FnMut(u8),
 ) -> Result<Transcript, JobError> {
     let mut cmd = Command::new(&worker.program);
-    cmd.args(&worker.prefix).arg("--model").arg(model).arg("--wav").arg(wav);
-    cmd.stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null());
+    cmd.args(&worker.prefix)
+        .arg("--model")
+        .arg(model)
+        .arg("--wav")
+        .arg(wav);
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .stdin(Stdio::null());
     let mut child = cmd.spawn().map_err(JobError::Start)?;
-    let stdout = child.stdout.take().ok_or_else(|| JobError::Crashed("it has no output".into()))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| JobError::Crashed("it has no output".into()))?;
     if let Ok(mut c) = current.lock() {
         *c = Some((tag, child));
     }
@@ -193,12 +222,17 @@ pub(crate) fn run_worker(
         let Ok(line) = line else { break };
         match serde_json::from_str::<WorkerMessage>(&line) {
             Ok(WorkerMessage::Progress(p)) => progress(p),
+            Ok(WorkerMessage::Live(_)) => {}
             Ok(WorkerMessage::Transcript(t)) => transcript = Some(t),
             Ok(WorkerMessage::Error(e)) => error = Some(e),
             Err(_) => tracing::debug!(%line, "ignoring a line from the worker"),
         }
     }
-    let status = current.lock().ok().and_then(|mut c| c.take()).map(|(_, mut child)| child.wait());
+    let status = current
+        .lock()
+        .ok()
+        .and_then(|mut c| c.take())
+        .map(|(_, mut child)| child.wait());
     if let Some(t) = transcript {
         return Ok(t);
     }
@@ -229,30 +263,47 @@ fn describe(s: std::process::ExitStatus) -> String {
 }
 
 fn save(store: &mut Store, job: &Job, t: &Transcript) -> Result<(), JobError> {
-    let segments_json = serde_json::to_string(&t.segments).map_err(|e| JobError::Save(e.to_string()))?;
+    let row =
+        stored(job.attempt_id, &job.model_name, t).map_err(|e| JobError::Save(e.to_string()))?;
     store
-        .save_transcript(&StoredTranscript {
-            attempt_id: job.attempt_id,
-            model: job.model_name.clone(),
-            text: t.text.clone(),
-            segments_json,
-            audio_ms: t.audio_ms as i64,
-            elapsed_ms: t.elapsed_ms as i64,
-            created_ms: 0,
-        })
+        .save_transcript(&row)
         .map_err(|e| JobError::Save(e.to_string()))
+}
+
+/// A transcript as the store keeps it, its segments as JSON.
+pub(crate) fn stored(
+    attempt_id: i64,
+    model: &str,
+    t: &Transcript,
+) -> Result<StoredTranscript, serde_json::Error> {
+    Ok(StoredTranscript {
+        attempt_id,
+        model: model.to_string(),
+        text: t.text.clone(),
+        segments_json: serde_json::to_string(&t.segments)?,
+        audio_ms: t.audio_ms as i64,
+        elapsed_ms: t.elapsed_ms as i64,
+        created_ms: 0,
+    })
 }
 
 impl Studio {
     /// Prepares a transcription job for `attempt_id` with `model` (a name or
     /// path; `None`: the default model) and marks the attempt queued. The
     /// caller hands the job to a [`TranscriptionRunner`].
-    pub fn transcription_job(&self, attempt_id: i64, model: Option<&str>) -> Result<Job, StudioError> {
+    pub fn transcription_job(
+        &self,
+        attempt_id: i64,
+        model: Option<&str>,
+    ) -> Result<Job, StudioError> {
         let wav = self.attempt_audio(attempt_id)?;
         let (model_path, model_name) = match model {
             Some(m) => {
                 let p = self.resolve_model(m)?;
-                let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| m.to_string());
+                let name = p
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| m.to_string());
                 (p, name)
             }
             None => {
@@ -260,8 +311,14 @@ impl Studio {
                 (PathBuf::from(d.path), d.name)
             }
         };
-        self.store.set_transcription(attempt_id, TranscriptionState::Queued, None)?;
-        Ok(Job { attempt_id, wav, model: model_path, model_name })
+        self.store
+            .set_transcription(attempt_id, TranscriptionState::Queued, None)?;
+        Ok(Job {
+            attempt_id,
+            wav,
+            model: model_path,
+            model_name,
+        })
     }
 
     /// Jobs for every finished take still waiting for a transcript (for
@@ -276,7 +333,9 @@ impl Studio {
         for a in self.store.attempts_awaiting_transcription()? {
             match self.transcription_job(a.id, Some(&default.name)) {
                 Ok(j) => jobs.push(j),
-                Err(e) => tracing::warn!(attempt = a.id, error = %e, "cannot queue a transcription"),
+                Err(e) => {
+                    tracing::warn!(attempt = a.id, error = %e, "cannot queue a transcription")
+                }
             }
         }
         Ok(jobs)
@@ -284,8 +343,16 @@ impl Studio {
 
     /// The stored transcript of an attempt, with its segments parsed.
     pub fn transcript(&self, attempt_id: i64) -> Result<Option<Transcript>, StudioError> {
-        let Some(t) = self.store.transcript(attempt_id)? else { return Ok(None) };
+        let Some(t) = self.store.transcript(attempt_id)? else {
+            return Ok(None);
+        };
         let segments = serde_json::from_str(&t.segments_json).unwrap_or_default();
-        Ok(Some(Transcript { text: t.text, segments, model: t.model, audio_ms: t.audio_ms as u32, elapsed_ms: t.elapsed_ms as u32 }))
+        Ok(Some(Transcript {
+            text: t.text,
+            segments,
+            model: t.model,
+            audio_ms: t.audio_ms as u32,
+            elapsed_ms: t.elapsed_ms as u32,
+        }))
     }
 }

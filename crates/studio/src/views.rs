@@ -46,11 +46,25 @@ pub struct MicrophoneList {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RecordingEvent {
-    Started { device: String },
-    Level { peak: f32, rms: f32, elapsed_ms: u32 },
-    Silence { silent_ms: u32 },
+    Started {
+        device: String,
+    },
+    Level {
+        peak: f32,
+        rms: f32,
+        elapsed_ms: u32,
+    },
+    Silence {
+        silent_ms: u32,
+    },
     SoundResumed,
-    Ended { reason: starling_capture::StopReason },
+    Ended {
+        reason: starling_capture::StopReason,
+    },
+    /// The live transcript of one more stretch of the answer.
+    Live {
+        segments: Vec<starling_transcribe::Segment>,
+    },
 }
 
 impl From<starling_capture::CaptureEvent> for RecordingEvent {
@@ -58,8 +72,18 @@ impl From<starling_capture::CaptureEvent> for RecordingEvent {
         use starling_capture::CaptureEvent as C;
         match e {
             C::Started { device, .. } => RecordingEvent::Started { device },
-            C::Level { peak, rms, elapsed_ms } => RecordingEvent::Level { peak, rms, elapsed_ms: elapsed_ms.min(u32::MAX as u64) as u32 },
-            C::Silence { silent_ms } => RecordingEvent::Silence { silent_ms: silent_ms.min(u32::MAX as u64) as u32 },
+            C::Level {
+                peak,
+                rms,
+                elapsed_ms,
+            } => RecordingEvent::Level {
+                peak,
+                rms,
+                elapsed_ms: elapsed_ms.min(u32::MAX as u64) as u32,
+            },
+            C::Silence { silent_ms } => RecordingEvent::Silence {
+                silent_ms: silent_ms.min(u32::MAX as u64) as u32,
+            },
             C::SoundResumed => RecordingEvent::SoundResumed,
             C::Ended { reason } => RecordingEvent::Ended { reason },
         }

@@ -54,6 +54,19 @@ pub struct TranscribeOptions {
     pub initial_prompt: Option<String>,
     /// Segments the model thinks are more likely silence than speech are dropped.
     pub no_speech_threshold: f32,
+    /// Encoder positions to use (`None`: all 1500, a full 30 s window). A
+    /// short stretch of speech needs only its own length, which makes the
+    /// encoder proportionally faster; see [`audio_ctx_for`].
+    pub audio_ctx: Option<u32>,
+}
+
+/// The encoder positions that cover `samples` of 16 kHz audio with a second
+/// to spare (Whisper's encoder has 50 positions per second), or `None` when
+/// the audio needs the whole window anyway.
+pub fn audio_ctx_for(samples: usize) -> Option<u32> {
+    let secs = samples as f64 / 16_000.0 + 1.0;
+    let ctx = ((secs * 50.0).ceil() as u32).div_ceil(64) * 64;
+    (ctx < 1_500).then_some(ctx)
 }
 
 impl Default for TranscribeOptions {
@@ -61,9 +74,12 @@ impl Default for TranscribeOptions {
         TranscribeOptions {
             language: "en".into(),
             beam_size: None,
-            threads: std::thread::available_parallelism().map(|n| n.get().min(8)).unwrap_or(2),
+            threads: std::thread::available_parallelism()
+                .map(|n| n.get().min(8))
+                .unwrap_or(2),
             initial_prompt: Some("Um, uh, hmm.".into()),
             no_speech_threshold: 0.6,
+            audio_ctx: None,
         }
     }
 }
@@ -94,8 +110,14 @@ impl WhisperTranscriber {
         crate::ggml::check_file(path)?;
         whisper_rs::install_logging_hooks();
         let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
-            .map_err(|e| TranscribeError::BadModel { path: path.to_path_buf(), reason: e.to_string() })?;
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+            .map_err(|e| TranscribeError::BadModel {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "model".into());
         Ok(WhisperTranscriber { ctx, name })
     }
 
@@ -121,7 +143,9 @@ fn mean_logprob(seg: &whisper_rs::WhisperSegment<'_>, eot: whisper_rs::WhisperTo
 /// Annotations whisper writes for non-speech, which are not words.
 fn is_annotation(text: &str) -> bool {
     let t = text.trim();
-    (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('(') && t.ends_with(')')) || (t.starts_with('*') && t.ends_with('*'))
+    (t.starts_with('[') && t.ends_with(']'))
+        || (t.starts_with('(') && t.ends_with(')'))
+        || (t.starts_with('*') && t.ends_with('*'))
 }
 
 unsafe extern "C" fn abort_trampoline(data: *mut c_void) -> bool {
@@ -153,7 +177,10 @@ impl Transcriber for WhisperTranscriber {
             return Ok(empty(started));
         }
         let strategy = match opts.beam_size {
-            Some(n) if n > 1 => SamplingStrategy::BeamSearch { beam_size: n as i32, patience: -1.0 },
+            Some(n) if n > 1 => SamplingStrategy::BeamSearch {
+                beam_size: n as i32,
+                patience: -1.0,
+            },
             _ => SamplingStrategy::Greedy { best_of: 1 },
         };
         let mut params = FullParams::new(strategy);
@@ -167,6 +194,9 @@ impl Transcriber for WhisperTranscriber {
         params.set_suppress_blank(true);
         params.set_suppress_nst(true);
         params.set_no_speech_thold(opts.no_speech_threshold);
+        if let Some(ctx) = opts.audio_ctx {
+            params.set_audio_ctx(ctx.min(1_500) as i32);
+        }
         if let Some(p) = &opts.initial_prompt {
             params.set_initial_prompt(p);
         }
@@ -181,7 +211,10 @@ impl Transcriber for WhisperTranscriber {
             params.set_abort_callback(Some(abort_trampoline));
             params.set_abort_callback_user_data(cancel as *const AtomicBool as *mut c_void);
         }
-        let mut state = self.ctx.create_state().map_err(|e| TranscribeError::Engine(e.to_string()))?;
+        let mut state = self
+            .ctx
+            .create_state()
+            .map_err(|e| TranscribeError::Engine(e.to_string()))?;
         // Forward progress live from a helper thread. whisper-rs keeps the
         // progress closure (and so the sender) alive after `full()`, so the
         // helper stops on a flag rather than on the channel closing.
@@ -192,7 +225,11 @@ impl Transcriber for WhisperTranscriber {
             scope.spawn(move || loop {
                 match rx.recv_timeout(std::time::Duration::from_millis(50)) {
                     Ok(p) => progress(p.clamp(0, 100) as u8),
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) if finished.load(Ordering::Acquire) => break,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+                        if finished.load(Ordering::Acquire) =>
+                    {
+                        break
+                    }
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
                 }
@@ -212,21 +249,31 @@ impl Transcriber for WhisperTranscriber {
             // the model says so *and* was unsure of the words it produced
             // (mean log-probability below -1). The no-speech probability alone
             // is per 30 s window and throws away real speech that opens one.
-            if seg.no_speech_probability() > opts.no_speech_threshold && mean_logprob(&seg, eot) < -1.0 {
+            if seg.no_speech_probability() > opts.no_speech_threshold
+                && mean_logprob(&seg, eot) < -1.0
+            {
                 continue;
             }
-            let text = seg.to_str_lossy().map(|s| s.trim().to_string()).unwrap_or_default();
+            let text = seg
+                .to_str_lossy()
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default();
             if text.is_empty() || is_annotation(&text) {
                 continue;
             }
             let mut words: Vec<Word> = Vec::new();
             let mut probs: Vec<f32> = Vec::new();
             for t in 0..seg.n_tokens() {
-                let Some(tok) = seg.get_token(t) else { continue };
+                let Some(tok) = seg.get_token(t) else {
+                    continue;
+                };
                 if tok.token_id() >= eot {
                     continue;
                 }
-                let piece = tok.to_str_lossy().map(|s| s.into_owned()).unwrap_or_default();
+                let piece = tok
+                    .to_str_lossy()
+                    .map(|s| s.into_owned())
+                    .unwrap_or_default();
                 let data = tok.token_data();
                 let (t0, t1) = ((data.t0.max(0) * 10) as u32, (data.t1.max(0) * 10) as u32);
                 let starts_word = piece.starts_with(' ') || words.is_empty();
@@ -235,7 +282,12 @@ impl Transcriber for WhisperTranscriber {
                         w.probability = mean(&probs);
                     }
                     probs.clear();
-                    words.push(Word { text: piece.trim().to_string(), start_ms: t0, end_ms: t1.max(t0), probability: 0.0 });
+                    words.push(Word {
+                        text: piece.trim().to_string(),
+                        start_ms: t0,
+                        end_ms: t1.max(t0),
+                        probability: 0.0,
+                    });
                 } else if let Some(w) = words.last_mut() {
                     w.text.push_str(&piece);
                     w.end_ms = w.end_ms.max(t1);
@@ -261,8 +313,18 @@ impl Transcriber for WhisperTranscriber {
             });
         }
         progress(100);
-        let text = segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" ");
-        Ok(Transcript { text, segments, model: self.name.clone(), audio_ms, elapsed_ms: started.elapsed().as_millis() as u32 })
+        let text = segments
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(Transcript {
+            text,
+            segments,
+            model: self.name.clone(),
+            audio_ms,
+            elapsed_ms: started.elapsed().as_millis() as u32,
+        })
     }
 }
 
@@ -290,7 +352,10 @@ pub fn has_speech_energy(samples: &[f32]) -> bool {
     let frames = rms.clone();
     rms.sort_by(f32::total_cmp);
     let floor = rms[rms.len() / 10].max(1e-4);
-    let loud = frames.iter().filter(|&&r| r > 0.01 && r > floor * 4.0).count();
+    let loud = frames
+        .iter()
+        .filter(|&&r| r > 0.01 && r > floor * 4.0)
+        .count();
     loud >= 10
 }
 
@@ -318,7 +383,15 @@ mod tests {
         }
         assert!(!has_speech_energy(&click));
         // Syllable-like bursts over a quiet floor.
-        let bursts: Vec<f32> = (0..n).map(|i| if (i / 3_200) % 2 == 0 { 0.3 * ((i as f32) * 0.05).sin() } else { 0.001 }).collect();
+        let bursts: Vec<f32> = (0..n)
+            .map(|i| {
+                if (i / 3_200) % 2 == 0 {
+                    0.3 * ((i as f32) * 0.05).sin()
+                } else {
+                    0.001
+                }
+            })
+            .collect();
         assert!(has_speech_energy(&bursts));
     }
 

@@ -8,6 +8,8 @@
 //!   faster-whisper / CTranslate2 model folder into a whisper.cpp ggml file.
 //! - [`download`]: the model catalog and a resumable, checksum-verified download.
 //! - [`benchmark`]: a shipped clip to measure each model on this machine.
+//! - [`live`]: cutting a recording into stretches at pauses while it is made,
+//!   and stitching their transcripts back together.
 //! - [`wer`]: word error rate, for tests and the model table.
 
 pub mod audio;
@@ -18,9 +20,10 @@ pub mod download;
 pub mod engine;
 mod error;
 pub mod ggml;
+pub mod live;
 pub mod mel;
 pub mod vocab;
 pub mod wer;
 
-pub use engine::{Segment, Transcriber, Transcript, TranscribeOptions, WhisperTranscriber, Word};
+pub use engine::{Segment, TranscribeOptions, Transcriber, Transcript, WhisperTranscriber, Word};
 pub use error::TranscribeError;

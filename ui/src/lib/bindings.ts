@@ -172,7 +172,7 @@ export type MicrophoneList = { devices: Array<InputDevice>,
  */
 preferred: string | null, };
 
-export type RecordingEvent = { "kind": "started", device: string, } | { "kind": "level", peak: number, rms: number, elapsed_ms: number, } | { "kind": "silence", silent_ms: number, } | { "kind": "sound_resumed" } | { "kind": "ended", reason: StopReason, };
+export type RecordingEvent = { "kind": "started", device: string, } | { "kind": "level", peak: number, rms: number, elapsed_ms: number, } | { "kind": "silence", silent_ms: number, } | { "kind": "sound_resumed" } | { "kind": "ended", reason: StopReason, } | { "kind": "live", segments: Array<Segment>, };
 
 export type ModelMeasurement = { 
 /**

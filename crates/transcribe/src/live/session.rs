@@ -1,0 +1,162 @@
+//! Transcribing the stretches of one answer in order, each with the text
+//! before it as Whisper's prompt (as a single pass carries its context from
+//! one 30 s window to the next), and stitching the results.
+
+use std::sync::atomic::AtomicBool;
+
+use super::chunker::Chunk;
+use super::stitch::Stitcher;
+use crate::engine::{Segment, TranscribeOptions, Transcriber, Transcript};
+use crate::error::TranscribeError;
+
+/// How much earlier text is given as context (Whisper's prompt holds about
+/// 220 tokens; 60 words stay well inside it).
+const CONTEXT_WORDS: usize = 60;
+
+/// One answer's stretches going through one engine.
+pub struct LiveSession<T: Transcriber> {
+    engine: T,
+    opts: TranscribeOptions,
+    stitcher: Stitcher,
+    end_ms: u32,
+}
+
+impl<T: Transcriber> LiveSession<T> {
+    pub fn new(engine: T, opts: TranscribeOptions) -> Self {
+        LiveSession {
+            engine,
+            opts,
+            stitcher: Stitcher::default(),
+            end_ms: 0,
+        }
+    }
+
+    /// The prompt for the next stretch: the usual one, then the last words said.
+    fn prompt(&self) -> Option<String> {
+        let text = self.stitcher.text();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let context = words[words.len().saturating_sub(CONTEXT_WORDS)..].join(" ");
+        match (&self.opts.initial_prompt, context.is_empty()) {
+            (base, true) => base.clone(),
+            (Some(base), false) => Some(format!("{base} {context}")),
+            (None, false) => Some(context),
+        }
+    }
+
+    /// Transcribes the next stretch; returns its segments on the
+    /// recording's time line.
+    pub fn transcribe(
+        &mut self,
+        chunk: &Chunk,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<Segment>, TranscribeError> {
+        let opts = TranscribeOptions {
+            initial_prompt: self.prompt(),
+            audio_ctx: crate::engine::audio_ctx_for(chunk.samples.len()),
+            ..self.opts.clone()
+        };
+        let part = self
+            .engine
+            .transcribe(&chunk.samples, &opts, &mut |_| {}, cancel)?;
+        self.end_ms = self.end_ms.max(chunk.start_ms() + part.audio_ms);
+        Ok(self.stitcher.add(chunk.start_ms(), &part))
+    }
+
+    /// The whole transcript, with `model` as its model name. Its length is
+    /// the end of the last stretch; the caller may set the recording's.
+    pub fn finish(self, model: &str) -> Transcript {
+        let end = self.end_ms;
+        self.stitcher.finish(model, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Word;
+
+    /// Says "wN" for stretch N, and records the prompts it was given.
+    struct Echo {
+        prompts: std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>,
+        n: u32,
+    }
+
+    impl Transcriber for Echo {
+        fn transcribe(
+            &mut self,
+            samples: &[f32],
+            opts: &TranscribeOptions,
+            _: &mut (dyn FnMut(u8) + Send),
+            _: &AtomicBool,
+        ) -> Result<Transcript, TranscribeError> {
+            self.prompts
+                .lock()
+                .unwrap()
+                .push(opts.initial_prompt.clone());
+            self.n += 1;
+            let text = format!("w{}", self.n);
+            let audio_ms = (samples.len() / 16) as u32;
+            Ok(Transcript {
+                text: text.clone(),
+                segments: vec![Segment {
+                    start_ms: 0,
+                    end_ms: audio_ms,
+                    text: text.clone(),
+                    words: vec![Word {
+                        text,
+                        start_ms: 100,
+                        end_ms: 400,
+                        probability: 1.0,
+                    }],
+                }],
+                model: "echo".into(),
+                audio_ms,
+                elapsed_ms: 10,
+            })
+        }
+    }
+
+    #[test]
+    fn each_stretch_is_prompted_with_the_text_before_it() {
+        let prompts = std::sync::Arc::default();
+        let engine = Echo {
+            prompts: std::sync::Arc::clone(&prompts),
+            n: 0,
+        };
+        let mut s = LiveSession::new(
+            engine,
+            TranscribeOptions {
+                initial_prompt: Some("Um.".into()),
+                ..TranscribeOptions::default()
+            },
+        );
+        let cancel = AtomicBool::new(false);
+        s.transcribe(
+            &Chunk {
+                start_sample: 0,
+                samples: vec![0.0; 32_000],
+            },
+            &cancel,
+        )
+        .unwrap();
+        let second = s
+            .transcribe(
+                &Chunk {
+                    start_sample: 48_000,
+                    samples: vec![0.0; 16_000],
+                },
+                &cancel,
+            )
+            .unwrap();
+        assert_eq!(second[0].words[0].start_ms, 3_100);
+        let t = s.finish("tiny.en");
+        assert_eq!(
+            (t.text.as_str(), t.audio_ms, t.model.as_str()),
+            ("w1 w2", 4_000, "tiny.en")
+        );
+        assert_eq!(
+            *prompts.lock().unwrap(),
+            vec![Some("Um.".to_string()), Some("Um. w1".to_string())]
+        );
+    }
+}
