@@ -4,6 +4,7 @@
 
 const COMMANDS: &[&str] = &[
     "load_bank",
+    "ui_ready",
     "reload_bank",
     "open_question",
     "save_star_note",

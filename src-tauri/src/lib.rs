@@ -17,6 +17,9 @@ use starling_studio::{DataPaths, IpcError, Studio, StudioError};
 use crate::state::{AppState, RunnerFactory};
 use starling_studio::clock::Clock;
 
+/// When `run` was entered: the start of the start-up time `ui_ready` logs.
+pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 /// Creates the main window from its `tauri.conf.json` entry. With
 /// `--data-dir`, the webview keeps its own storage (theme, preferences) there
 /// too, so a data folder is a complete, separate profile.
@@ -34,6 +37,7 @@ fn open_main_window(app: &mut tauri::App, data_dir: Option<&std::path::Path>) ->
 /// given, replaces the platform's app data folder; `clock` is the time
 /// scheduling reads (moved only by tests).
 pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
+    let _ = STARTED.set(std::time::Instant::now());
     tauri::Builder::default()
         .setup(move |app| {
             let paths = match &data_dir {
@@ -79,6 +83,7 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
         })
         .invoke_handler(tauri::generate_handler![
             commands::load_bank,
+            commands::ui_ready,
             commands::reload_bank,
             commands::open_question,
             commands::save_star_note,

@@ -6,7 +6,9 @@
 //! - stop-to-final-transcript latency with the live transcript, against
 //!   transcribing the whole file after stop;
 //! - search latency over a large store, against a `LIKE` scan;
-//! - capture through the virtual microphone (lost samples, drift, CPU).
+//! - capture through the virtual microphone (lost samples, drift, CPU);
+//! - start-up to an interactive window and idle memory, against a bare
+//!   WebKitGTK window (`startup.rs`).
 //!
 //! `--short` (what `cargo xtask test` runs in CI) uses a 20 s answer, a
 //! smaller store and 15 s of capture.
@@ -159,6 +161,19 @@ pub fn run(short: bool) -> Result<(), Fail> {
         Vec::new()
     };
     cargo_bench("starling-store", "search", &envs)?;
+
+    // Start-up: the release build for the full run; CI's short run uses the
+    // debug build the end-to-end tests just made.
+    crate::build_ui()?;
+    let profile = if short { "debug" } else { "release" };
+    step(&format!("building the app ({profile}) for the start-up benchmark"));
+    let mut build = Command::new(cargo_bin());
+    build.args(["build", "--package", "starling-app", "--locked"]).current_dir(repo_root());
+    if !short {
+        build.arg("--release");
+    }
+    run_cmd(&mut build)?;
+    crate::startup::run(&crate::util::target_dir().join(profile).join("starling"), if short { 1 } else { 5 })?;
 
     step("benchmark: capture through the virtual microphone");
     let _mic = audio::VirtualMic::start()?;

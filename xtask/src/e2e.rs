@@ -12,7 +12,7 @@ use crate::setup::cargo_home_bin;
 use crate::util::{have, repo_root, run_cmd, target_dir, Fail};
 
 /// Kills a child process when dropped.
-struct Reaper(Child, &'static str);
+pub struct Reaper(Child, &'static str);
 
 impl Drop for Reaper {
     fn drop(&mut self) {
@@ -42,6 +42,21 @@ fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) ->
     Err(Fail::msg(format!("{what} did not become ready within {timeout:?}")))
 }
 
+/// Starts Xvfb on a free display; returns it (stopped when dropped) and
+/// the display number.
+pub fn virtual_display() -> Result<(Reaper, u32), Fail> {
+    let display = free_display();
+    let xvfb = Command::new("Xvfb")
+        .args([format!(":{display}").as_str(), "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| Fail::msg(format!("could not start Xvfb (install the xvfb package): {e}")))?;
+    let reaper = Reaper(xvfb, "Xvfb");
+    wait_until("Xvfb", Duration::from_secs(15), || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists())?;
+    Ok((reaper, display))
+}
+
 pub fn run() -> Result<(), Fail> {
     let root = repo_root();
     let app = target_dir().join("debug").join("starling");
@@ -51,15 +66,7 @@ pub fn run() -> Result<(), Fail> {
     let artifacts = root.join("tests/e2e/artifacts");
     std::fs::create_dir_all(&artifacts).map_err(|e| Fail::msg(format!("cannot create {}: {e}", artifacts.display())))?;
 
-    let display = free_display();
-    let xvfb = Command::new("Xvfb")
-        .args([format!(":{display}").as_str(), "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| Fail::msg(format!("could not start Xvfb (install the xvfb package): {e}")))?;
-    let _xvfb = Reaper(xvfb, "Xvfb");
-    wait_until("Xvfb", Duration::from_secs(15), || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists())?;
+    let (_xvfb, display) = virtual_display()?;
 
     let driver: PathBuf = if have("tauri-driver") { "tauri-driver".into() } else { cargo_home_bin("tauri-driver") };
     let port = free_port()?;

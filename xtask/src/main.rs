@@ -15,6 +15,7 @@ mod e2e;
 mod node;
 mod models;
 mod setup;
+mod startup;
 mod util;
 
 use std::process::ExitCode;
@@ -30,8 +31,9 @@ commands:
             then the benchmarks at a short length
   codegen   regenerate ui/src/lib/bindings.ts from the Rust types
   e2e       build the UI and the app, then run only the end-to-end tests
-  bench     benchmarks with figures: transcription vs faster-whisper, search latency,
-            capture (--short: the quick version CI runs)
+  bench     benchmarks with figures: transcription vs faster-whisper, live transcript
+            latency, search latency, capture, start-up time and idle memory
+            (--short: the quick version CI runs)
 ";
 
 fn main() -> ExitCode {
@@ -58,7 +60,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn build_ui() -> Result<(), Fail> {
+pub(crate) fn build_ui() -> Result<(), Fail> {
     util::step("building the UI (ui/dist)");
     npm(&repo_root().join("ui"), &["run", "build"])
 }

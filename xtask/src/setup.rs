@@ -41,6 +41,9 @@ const TEST_PACKAGES: &[&str] = &[
     "python3",
     "python3-pip",
     "python3-venv",
+    // A bare WebKitGTK window: the reference of the start-up benchmark.
+    "python3-gi",
+    "gir1.2-webkit2-4.1",
 ];
 
 /// Everything `test` needs.

@@ -152,6 +152,11 @@ impl LiveTranscription {
         })
     }
 
+    /// The worker's process id (for diagnostics and the fault tests).
+    pub fn worker_pid(&self) -> Option<u32> {
+        self.child.lock().ok().map(|c| c.id())
+    }
+
     /// Once the recording has stopped: waits for the last stretch and
     /// returns the whole transcript, or why it cannot be trusted.
     pub fn finish(mut self, timeout: Duration) -> Result<Transcript, LiveError> {

@@ -50,6 +50,8 @@ fn measure_key(name: &str) -> String {
 pub struct CatalogModel {
     pub entry: CatalogEntry,
     pub installed: bool,
+    /// The one to suggest to a new user.
+    pub recommended: bool,
 }
 
 /// A model name that is safe as a file name.
@@ -138,7 +140,11 @@ impl Studio {
         let installed = self.list_models()?;
         Ok(download::CATALOG
             .iter()
-            .map(|e| CatalogModel { entry: *e, installed: installed.iter().any(|m| m.name == e.name) })
+            .map(|e| CatalogModel {
+                entry: *e,
+                installed: installed.iter().any(|m| m.name == e.name),
+                recommended: e.name == starling_transcribe::download::RECOMMENDED,
+            })
             .collect())
     }
 

@@ -61,10 +61,10 @@ fn env_path(name: &str) -> Option<PathBuf> {
     std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
-fn ours(ct2: &Path, samples: &[f32], reference: &str, threads: usize) -> Run {
+fn ours(ct2: &Path, weights: convert::Weights, samples: &[f32], reference: &str, threads: usize) -> Run {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let ggml = dir.path().join("model.bin");
-    convert::convert_folder(ct2, &ggml).expect("the CTranslate2 folder converts");
+    convert::convert_folder_as(ct2, &ggml, weights).expect("the CTranslate2 folder converts");
     let t0 = Instant::now();
     let mut engine = WhisperTranscriber::load(&ggml).expect("the converted model loads");
     let load_s = t0.elapsed().as_secs_f64();
@@ -104,35 +104,37 @@ fn main() {
     let threads = std::thread::available_parallelism().map(|n| n.get().min(8)).unwrap_or(2);
     let python = env_path("STARLING_BENCH_PYTHON");
     println!("transcription: {audio_s:.1} s of speech, {threads} threads, greedy, English");
-    println!("{:<8} {:>10} {:>12} {:>8} | {:>10} {:>12} {:>8} | {:>7}", "model", "ours load", "ours run", "ours WER", "fw load", "fw run", "fw WER", "run ×");
+    println!("{:<14} {:>10} {:>10} {:>8} | {:>10} {:>10} {:>8} | {:>7}", "model", "ours load", "ours run", "ours WER", "fw load", "fw run", "fw WER", "run ×");
     for (name, var) in [("tiny.en", "STARLING_CT2_TINY_EN"), ("base", "STARLING_CT2_BASE")] {
         let Some(ct2) = env_path(var) else {
-            println!("{name:<8} skipped: {var} is not set");
+            println!("{name:<14} skipped: {var} is not set");
             continue;
         };
-        let a = ours(&ct2, &samples, &reference, threads);
-        match python.as_deref().map(|p| faster_whisper(p, &ct2, &wav, &reference, threads)) {
-            Some(Ok(b)) => println!(
-                "{name:<8} {:>9.2}s {:>10.2}s {:>3} {:>6.1}% | {:>9.2}s {:>10.2}s {:>3} {:>6.1}% | {:>6.2}×",
-                a.load_s,
-                a.transcribe_s,
-                "",
-                a.wer * 100.0,
-                b.load_s,
-                b.transcribe_s,
-                "",
-                b.wer * 100.0,
-                a.transcribe_s / b.transcribe_s
-            ),
-            other => {
-                let why = match other {
-                    Some(Err(e)) => e.to_string(),
-                    _ => "STARLING_BENCH_PYTHON is not set".into(),
-                };
-                println!("{name:<8} {:>9.2}s {:>10.2}s {:>3} {:>6.1}% | faster-whisper not measured: {why}", a.load_s, a.transcribe_s, "", a.wer * 100.0);
+        let fw = match python.as_deref().map(|p| faster_whisper(p, &ct2, &wav, &reference, threads)) {
+            Some(Ok(b)) => Ok(b),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("STARLING_BENCH_PYTHON is not set".to_string()),
+        };
+        // q8_0 is what Starling's converter writes by default; f16 is the
+        // unquantised reference.
+        for (label, weights) in [("q8_0", convert::Weights::Q8_0), ("f16", convert::Weights::F16)] {
+            let a = ours(&ct2, weights, &samples, &reference, threads);
+            let row = format!("{name} {label}");
+            match &fw {
+                Ok(b) => println!(
+                    "{row:<14} {:>9.2}s {:>9.2}s {:>7.1}% | {:>9.2}s {:>9.2}s {:>7.1}% | {:>6.2}×",
+                    a.load_s,
+                    a.transcribe_s,
+                    a.wer * 100.0,
+                    b.load_s,
+                    b.transcribe_s,
+                    b.wer * 100.0,
+                    a.transcribe_s / b.transcribe_s
+                ),
+                Err(why) => println!("{row:<14} {:>9.2}s {:>9.2}s {:>7.1}% | faster-whisper not measured: {why}", a.load_s, a.transcribe_s, a.wer * 100.0),
             }
+            println!("{row:<14} real-time factor: ours {:.3}", a.transcribe_s / audio_s);
         }
-        println!("{name:<8} real-time factor: ours {:.3}", a.transcribe_s / audio_s);
     }
     println!("(run × = Starling's transcription time / faster-whisper's on the same audio; below 1 is faster)");
 }

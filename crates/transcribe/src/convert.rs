@@ -5,8 +5,10 @@
 //! CTranslate2 fuses some projections that whisper.cpp keeps apart: the
 //! self-attention `linear_0` is q|k|v, the cross-attention `linear_1` is k|v.
 //! They are split here; Whisper's key projections have no bias, so that part
-//! of the fused bias is dropped. 2-D weights are written as f16; biases,
-//! norms and positional embeddings as f32 (an all-f32 file trips whisper.cpp).
+//! of the fused bias is dropped. The matrix weights are written as q8_0
+//! (the default: about half the size of f16 and faster on CPUs) or f16; the
+//! convolution weights as f16 and biases, norms and positional embeddings as
+//! f32, which is exactly what whisper.cpp expects for each file type.
 
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -29,9 +31,24 @@ pub fn is_ct2_folder(dir: &Path) -> bool {
     dir.join("model.bin").is_file() && (dir.join("vocabulary.txt").is_file() || dir.join("vocabulary.json").is_file())
 }
 
+/// How a conversion stores the matrix weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Weights {
+    /// 8-bit blocks with an f16 scale (whisper.cpp's q8_0).
+    #[default]
+    Q8_0,
+    F16,
+}
+
+/// Converts the model folder `dir` into the ggml file `out` with q8_0
+/// weights (see [`convert_folder_as`]).
+pub fn convert_folder(dir: &Path, out: &Path) -> Result<Converted, TranscribeError> {
+    convert_folder_as(dir, out, Weights::default())
+}
+
 /// Converts the model folder `dir` into the ggml file `out` (written to a
 /// temporary name first and moved into place only when complete).
-pub fn convert_folder(dir: &Path, out: &Path) -> Result<Converted, TranscribeError> {
+pub fn convert_folder_as(dir: &Path, out: &Path, weights: Weights) -> Result<Converted, TranscribeError> {
     let bad = |reason: String| TranscribeError::BadCt2Model { path: dir.to_path_buf(), reason };
     if !dir.join("model.bin").is_file() {
         return Err(bad("the folder has no model.bin".into()));
@@ -49,7 +66,11 @@ pub fn convert_folder(dir: &Path, out: &Path) -> Result<Converted, TranscribeErr
     if model.spec != "WhisperSpec" {
         return Err(bad(format!("it holds a {} model, not Whisper", model.spec)));
     }
-    let plan = Plan::new(&model, tokens.len()).map_err(|e| bad(e.to_string()))?;
+    let wtype = match weights {
+        Weights::Q8_0 => TensorType::Q8_0,
+        Weights::F16 => TensorType::F16,
+    };
+    let plan = Plan::new(&model, tokens.len(), wtype).map_err(|e| bad(e.to_string()))?;
 
     let table = vocab::unicode_to_byte();
     let eot = tokens.iter().position(|t| t == "<|endoftext|>").ok_or_else(|| bad("the vocabulary has no <|endoftext|> token".into()))?;
@@ -115,6 +136,8 @@ impl From<std::io::Error> for PlanError {
 
 struct Plan {
     h: HParams,
+    /// The type of the matrix weights.
+    wtype: TensorType,
 }
 
 fn var<'m>(m: &'m Ct2Model, name: &str) -> Result<&'m Variable, ModelShape> {
@@ -130,7 +153,7 @@ fn count_layers(m: &Ct2Model, prefix: &str) -> usize {
 }
 
 impl Plan {
-    fn new(m: &Ct2Model, vocab_len: usize) -> Result<Plan, ModelShape> {
+    fn new(m: &Ct2Model, vocab_len: usize, wtype: TensorType) -> Result<Plan, ModelShape> {
         let conv1 = var(m, "encoder/conv1/weight")?;
         let enc_pos = var(m, "encoder/position_encodings/encodings")?;
         let dec_pos = var(m, "decoder/position_encodings/encodings")?;
@@ -150,7 +173,7 @@ impl Plan {
             n_text_head: head("decoder/num_heads")? as i32,
             n_text_layer: count_layers(m, "decoder") as i32,
             n_mels: conv1.dims[1] as i32,
-            ftype: 1,
+            ftype: wtype.ftype(),
         };
         if h.n_audio_layer == 0 || h.n_text_layer == 0 {
             return Err(ModelShape::NoLayers);
@@ -158,7 +181,7 @@ impl Plan {
         if vocab_len != h.n_vocab as usize {
             return Err(ModelShape::Vocabulary { found: vocab_len, expected: h.n_vocab });
         }
-        Ok(Plan { h })
+        Ok(Plan { h, wtype })
     }
 
     fn write_tensors<W: std::io::Write>(&self, m: &Ct2Model, w: &mut GgmlWriter<W>) -> Result<(), PlanError> {
@@ -180,7 +203,7 @@ impl Plan {
         self.norm(m, w, "encoder/layer_norm", "encoder.ln_post")?;
         // Decoder.
         let emb = var(m, "decoder/embeddings/weight").map_err(model)?;
-        w.tensor("decoder.token_embedding.weight", &emb.dims, TensorType::F16, &floats(emb, "embeddings").map_err(model)?)?;
+        w.tensor("decoder.token_embedding.weight", &emb.dims, self.wtype, &floats(emb, "embeddings").map_err(model)?)?;
         let pos = var(m, "decoder/position_encodings/encodings").map_err(model)?;
         w.tensor("decoder.positional_embedding", &pos.dims, TensorType::F32, &floats(pos, "decoder positions").map_err(model)?)?;
         for i in 0..self.h.n_text_layer {
@@ -204,7 +227,7 @@ impl Plan {
         Ok(())
     }
 
-    /// A plain linear layer: f16 weight, f32 bias.
+    /// A plain linear layer: the weight as `wtype`, an f32 bias.
     fn linear<W: std::io::Write>(
         &self,
         m: &Ct2Model,
@@ -213,7 +236,7 @@ impl Plan {
         dst: &str,
     ) -> Result<(), PlanError> {
         let wv = var(m, &format!("{src}/weight")).map_err(PlanError::from)?;
-        w.tensor(&format!("{dst}.weight"), &wv.dims, TensorType::F16, &floats(wv, src).map_err(PlanError::from)?)?;
+        w.tensor(&format!("{dst}.weight"), &wv.dims, self.wtype, &floats(wv, src).map_err(PlanError::from)?)?;
         let b = var(m, &format!("{src}/bias")).map_err(PlanError::from)?;
         w.tensor(&format!("{dst}.bias"), &b.dims, TensorType::F32, &floats(b, src).map_err(PlanError::from)?)?;
         Ok(())
@@ -234,7 +257,7 @@ impl Plan {
         let block = rows / n;
         for (k, name) in parts.iter().enumerate() {
             let ws = &weight[k * block * cols..(k + 1) * block * cols];
-            w.tensor(&format!("{name}.weight"), &[block, cols], TensorType::F16, ws)?;
+            w.tensor(&format!("{name}.weight"), &[block, cols], self.wtype, ws)?;
             if !name.ends_with(".key") {
                 w.tensor(&format!("{name}.bias"), &[block], TensorType::F32, &bias[k * block..(k + 1) * block])?;
             }

@@ -29,6 +29,11 @@ pub struct CatalogEntry {
     pub size_mib: u32,
 }
 
+/// The catalog entry suggested first: base.en with q8_0 weights is about as
+/// accurate as f16 base.en at about half the size, and faster on a CPU (see
+/// BENCHMARKS.md).
+pub const RECOMMENDED: &str = "base.en-q8_0";
+
 /// The models offered for download, each with the SHA-1 that whisper.cpp's
 /// models/README.md publishes for the file. The quantised variants (q5_1,
 /// q8_0) are a third to a half the size of the f16 files.
@@ -179,4 +184,15 @@ fn sha1_of(file: &mut File) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recommended_model_is_a_quantised_catalog_entry() {
+        let e = CATALOG.iter().find(|e| e.name == RECOMMENDED).expect("RECOMMENDED names a catalog entry");
+        assert!(e.file.contains("q8_0") && e.sha1.len() == 40, "{e:?}");
+    }
 }

@@ -18,7 +18,8 @@ pub struct HParams {
     pub n_text_head: i32,
     pub n_text_layer: i32,
     pub n_mels: i32,
-    /// 1: 2-D weights stored as f16.
+    /// How the 2-D weights are stored: 1 f16, 7 q8_0 (whisper.cpp's
+    /// `ggml_ftype`).
     pub ftype: i32,
 }
 
@@ -27,6 +28,41 @@ pub struct HParams {
 pub enum TensorType {
     F32 = 0,
     F16 = 1,
+    /// Blocks of 32 values: an f16 scale, then 32 signed bytes (ggml's
+    /// `block_q8_0`). Rows must be a multiple of 32 long.
+    Q8_0 = 8,
+}
+
+impl TensorType {
+    /// The file type (`ggml_ftype`) whose 2-D weights have this type.
+    pub fn ftype(self) -> i32 {
+        match self {
+            TensorType::F32 => 0,
+            TensorType::F16 => 1,
+            TensorType::Q8_0 => 7,
+        }
+    }
+}
+
+/// Elements per q8_0 block.
+const Q8_BLOCK: usize = 32;
+
+/// Quantises `values` (whole rows, each a multiple of 32 long) to q8_0:
+/// per block, the scale is the largest magnitude / 127 and each value is
+/// rounded to the nearest multiple of it, as ggml's reference quantiser does.
+pub fn quantize_q8_0(values: &[f32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() / Q8_BLOCK * 34);
+    for block in values.chunks(Q8_BLOCK) {
+        let amax = block.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let d = amax / 127.0;
+        let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
+        out.extend_from_slice(&half::f16::from_f32(d).to_le_bytes());
+        for i in 0..Q8_BLOCK {
+            let q = block.get(i).map_or(0.0, |v| (v * inv).round());
+            out.push(q.clamp(-128.0, 127.0) as i8 as u8);
+        }
+    }
+    out
 }
 
 pub struct GgmlWriter<W: Write> {
@@ -86,6 +122,13 @@ impl<W: Write> GgmlWriter<W> {
                 for v in values {
                     self.w.write_all(&half::f16::from_f32(*v).to_le_bytes())?;
                 }
+            }
+            TensorType::Q8_0 => {
+                let row = dims.last().copied().unwrap_or(0);
+                if row % Q8_BLOCK != 0 {
+                    return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{name}: rows of {row} values cannot be stored as q8_0")));
+                }
+                self.w.write_all(&quantize_q8_0(values))?;
             }
         }
         Ok(())
@@ -201,4 +244,35 @@ pub fn check_file(path: &std::path::Path) -> Result<HParams, crate::TranscribeEr
         return Err(bad(format!("it holds {tensors} tensors; a Whisper model of this size needs {expected}")));
     }
     Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn q8_0_blocks_hold_an_f16_scale_and_values_within_half_a_step() {
+        let values: Vec<f32> = (0..64).map(|i| if i < 32 { (i as f32 - 16.0) / 10.0 } else { 0.0 }).collect();
+        let bytes = quantize_q8_0(&values);
+        assert_eq!(bytes.len(), 2 * 34);
+        let d = half::f16::from_le_bytes([bytes[0], bytes[1]]).to_f32();
+        assert!((d - 1.6 / 127.0).abs() < 1e-4, "scale {d}");
+        // -1.6 is the largest magnitude: it maps to -127.
+        assert_eq!(bytes[2] as i8, -127);
+        for (i, v) in values[..32].iter().enumerate() {
+            let back = (bytes[2 + i] as i8) as f32 * d;
+            assert!((back - v).abs() <= d / 2.0 + 1e-6, "{v} came back as {back}");
+        }
+        // An all-zero block has a zero scale and zero values.
+        assert!(bytes[34..].iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn q8_0_refuses_rows_that_are_not_whole_blocks() {
+        let mut w = GgmlWriter { w: Vec::new() };
+        let e = w.tensor("x.weight", &[2, 40], TensorType::Q8_0, &[0.0; 80]).unwrap_err();
+        assert!(e.to_string().contains("q8_0"), "{e}");
+        w.tensor("y.weight", &[2, 64], TensorType::Q8_0, &[0.5; 128]).unwrap();
+        assert_eq!(TensorType::Q8_0.ftype(), 7);
+    }
 }

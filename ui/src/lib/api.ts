@@ -52,6 +52,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const api = {
   loadBank: () => call<BankSnapshot>("load_bank"),
+  /** Tells the shell the first screen is drawn (it logs the start-up time). */
+  uiReady: () => call<void>("ui_ready"),
   reloadBank: () => call<BankSnapshot>("reload_bank"),
   openQuestion: (id: string) => call<QuestionDetail>("open_question", { id }),
   saveStarNote: (draft: StarNoteDraft) => call<StarNote | null>("save_star_note", { draft }),

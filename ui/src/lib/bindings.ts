@@ -213,7 +213,11 @@ sha1: string,
  */
 size_mib: number, };
 
-export type CatalogModel = { entry: CatalogEntry, installed: boolean, };
+export type CatalogModel = { entry: CatalogEntry, installed: boolean, 
+/**
+ * The one to suggest to a new user.
+ */
+recommended: boolean, };
 
 export type Word = { text: string, start_ms: number, end_ms: number, 
 /**
