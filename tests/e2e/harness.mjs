@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: starts Starling in its real window
 // through tauri-driver (started by `cargo xtask test`), each test with its own
 // data folder, and keeps screenshots as artifacts.
+import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,4 +83,32 @@ export function wer(reference, hypothesis) {
     prev = cur;
   }
   return prev[h.length] / r.length;
+}
+
+/** Picks the PulseAudio device in the open question's microphone list: the
+ *  virtual microphone is its default source. The choice is remembered. */
+export async function pickVirtualMic(browser) {
+  const picker = await browser.$('[data-testid="mic-picker"]');
+  await browser.waitUntil(async () => (await picker.isEnabled()) && (await picker.$$("option").length) > 1, {
+    timeout: 15_000,
+    timeoutMsg: "the microphone list never loaded",
+  });
+  const names = await browser.execute(() => [...document.querySelectorAll('[data-testid="mic-picker"] option')].map((o) => o.value));
+  const pulse = names.find((n) => /pulse/i.test(n));
+  assert.ok(pulse, `no PulseAudio device among ${JSON.stringify(names)}`);
+  await picker.selectByAttribute("value", pulse);
+}
+
+/** Imports a model file or CTranslate2 folder in the open models dialog and
+ *  waits for its row; fails with the dialog's error if there is one. */
+export async function importModel(browser, path, name) {
+  await browser.$('[data-testid="model-path"]').setValue(path);
+  await browser.$('[data-testid="model-name"]').setValue(name);
+  await browser.$('[data-testid="model-import"]').click();
+  await browser.waitUntil(
+    async () => (await browser.$('[data-testid="model-imported"]').isExisting()) || (await browser.$('[data-testid="model-error"]').isExisting()),
+    { timeout: 240_000, interval: 250, timeoutMsg: `importing ${name} took too long` },
+  );
+  assert.equal(await browser.$('[data-testid="model-error"]').isExisting(), false, await browser.$('[data-testid="model-error"]').getText().catch(() => ""));
+  await browser.$(`[data-testid="model-row"][data-name="${name}"]`).waitForExist({ timeout: 5_000 });
 }

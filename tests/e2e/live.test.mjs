@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, screenshot, wer } from "./harness.mjs";
+import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, screenshot, wer } from "./harness.mjs";
 
 const SENTENCES = [
   "The situation was a checkout page that timed out during every sale.",
@@ -38,17 +38,11 @@ test("text appears while speaking; after stop the transcript and coaching follow
   const browser = await launch(dataDir);
   try {
     await browser.$('[data-testid="open-models"]').click();
-    await browser.$('[data-testid="model-path"]').setValue(tiny);
-    await browser.$('[data-testid="model-name"]').setValue("tiny.en");
-    await browser.$('[data-testid="model-import"]').click();
-    await browser.$('[data-testid="model-row"][data-name="tiny.en"]').waitForExist({ timeout: 240_000 });
+    await importModel(browser, tiny, "tiny.en");
     await browser.keys("Escape");
 
     await openQuestion(browser, "difficult bug", "behavior-difficult-bug");
-    const picker = await browser.$('[data-testid="mic-picker"]');
-    await browser.waitUntil(async () => (await picker.isEnabled()) && (await picker.$$("option").length) > 1, { timeout: 15_000 });
-    const names = await browser.execute(() => [...document.querySelectorAll('[data-testid="mic-picker"] option')].map((o) => o.value));
-    await picker.selectByAttribute("value", names.find((n) => /pulse/i.test(n)));
+    await pickVirtualMic(browser);
     await browser.$('[data-testid="think-time"]').selectByAttribute("value", "0");
     const speech = speakAnswer(dataDir);
 

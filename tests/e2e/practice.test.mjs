@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, screenshot, waitForText } from "./harness.mjs";
+import { freshDataDir, launch, openQuestion, pickVirtualMic, screenshot, waitForText } from "./harness.mjs";
 
 /** The quiz questions with their correct option indexes, from the app's own CLI. */
 function quizAnswers(dataDir) {
@@ -62,10 +62,7 @@ test("a two-question mock interview through the virtual microphone", async () =>
   try {
     // Choose the virtual microphone once; the choice is remembered.
     await openQuestion(browser, "difficult bug", "behavior-difficult-bug");
-    const picker = await browser.$('[data-testid="mic-picker"]');
-    await browser.waitUntil(async () => (await picker.isEnabled()) && (await picker.$$("option").length) > 1, { timeout: 15_000 });
-    const names = await browser.execute(() => [...document.querySelectorAll('[data-testid="mic-picker"] option')].map((o) => o.value));
-    await picker.selectByAttribute("value", names.find((n) => /pulse/i.test(n)));
+    await pickVirtualMic(browser);
 
     await browser.$('[data-testid="start-mock"]').click();
     await browser.$('[data-testid="session-kind-technical"]').click();

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, screenshot } from "./harness.mjs";
+import { freshDataDir, launch, openQuestion, pickVirtualMic, screenshot } from "./harness.mjs";
 
 function speech(dir) {
   const file = join(dir, "answer.wav");
@@ -30,18 +30,7 @@ test("record an answer with the virtual microphone and play it back", async () =
   try {
     await openQuestion(browser, "difficult bug", "behavior-difficult-bug");
 
-    // Pick the PulseAudio device: the virtual microphone is its default source.
-    const picker = await browser.$('[data-testid="mic-picker"]');
-    await browser.waitUntil(async () => (await picker.isEnabled()) && (await picker.$$("option").length) > 1, {
-      timeout: 15_000,
-      timeoutMsg: "the microphone list never loaded",
-    });
-    const names = await browser.execute(() =>
-      [...document.querySelectorAll('[data-testid="mic-picker"] option')].map((o) => o.value),
-    );
-    const pulse = names.find((n) => /pulse/i.test(n));
-    assert.ok(pulse, `no PulseAudio device among ${JSON.stringify(names)}`);
-    await picker.selectByAttribute("value", pulse);
+    await pickVirtualMic(browser);
 
     // Think time counts down first; skip it.
     await browser.$('[data-testid="record"]').click();

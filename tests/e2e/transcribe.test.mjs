@@ -6,23 +6,11 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, screenshot, waitForText, wer } from "./harness.mjs";
+import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, screenshot, waitForText, wer } from "./harness.mjs";
 
 const SENTENCE = "The situation was a slow reporting page. My task was to make it fast before the release.";
 const tiny = process.env.STARLING_CT2_TINY_EN;
 const base = process.env.STARLING_CT2_BASE;
-
-async function importModel(browser, path, name) {
-  await browser.$('[data-testid="model-path"]').setValue(path);
-  await browser.$('[data-testid="model-name"]').setValue(name);
-  await browser.$('[data-testid="model-import"]').click();
-  await browser.waitUntil(
-    async () => (await browser.$('[data-testid="model-imported"]').isExisting()) || (await browser.$('[data-testid="model-error"]').isExisting()),
-    { timeout: 240_000, interval: 250, timeoutMsg: `importing ${name} took too long` },
-  );
-  assert.equal(await browser.$('[data-testid="model-error"]').isExisting(), false, await browser.$('[data-testid="model-error"]').getText().catch(() => ""));
-  await browser.$(`[data-testid="model-row"][data-name="${name}"]`).waitForExist({ timeout: 5_000 });
-}
 
 test("import a model folder, record, transcript appears, re-transcribe with another model", async () => {
   assert.ok(tiny && base, "STARLING_CT2_TINY_EN and STARLING_CT2_BASE must name the cached model folders");
@@ -44,10 +32,7 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     await browser.keys("Escape");
 
     await openQuestion(browser, "difficult bug", "behavior-difficult-bug");
-    const picker = await browser.$('[data-testid="mic-picker"]');
-    await browser.waitUntil(async () => (await picker.isEnabled()) && (await picker.$$("option").length) > 1, { timeout: 15_000 });
-    const names = await browser.execute(() => [...document.querySelectorAll('[data-testid="mic-picker"] option')].map((o) => o.value));
-    await picker.selectByAttribute("value", names.find((n) => /pulse/i.test(n)));
+    await pickVirtualMic(browser);
     await browser.$('[data-testid="think-time"]').selectByAttribute("value", "0");
     const speech = join(dataDir, "answer.wav");
     execFileSync("espeak-ng", ["-w", speech, SENTENCE]);

@@ -97,7 +97,7 @@ pub fn read_chunk(input: &mut impl Read) -> std::io::Result<Option<Chunk>> {
 pub struct LiveTranscription {
     child: Arc<Mutex<Child>>,
     feeder: Option<JoinHandle<u64>>,
-    result: mpsc::Receiver<Result<Transcript, String>>,
+    result: mpsc::Receiver<Result<Transcript, LiveError>>,
 }
 
 impl LiveTranscription {
@@ -132,13 +132,13 @@ impl LiveTranscription {
         std::thread::Builder::new()
             .name("starling-live-read".into())
             .spawn(move || {
-                let mut outcome = Err("it ended without a transcript".to_string());
+                let mut outcome = Err(LiveError::Worker("it ended without a transcript".into()));
                 for line in BufReader::new(stdout).lines() {
                     let Ok(line) = line else { break };
                     match serde_json::from_str::<WorkerMessage>(&line) {
                         Ok(WorkerMessage::Live(segments)) => on_segments(segments),
                         Ok(WorkerMessage::Transcript(t)) => outcome = Ok(t),
-                        Ok(WorkerMessage::Error(e)) => outcome = Err(e),
+                        Ok(WorkerMessage::Error(e)) => outcome = Err(LiveError::Worker(e)),
                         Ok(WorkerMessage::Progress(_)) | Err(_) => {}
                     }
                 }
@@ -169,11 +169,7 @@ impl LiveTranscription {
         if missed > 0 {
             return Err(LiveError::FellBehind(missed));
         }
-        match outcome {
-            Ok(Ok(t)) => Ok(t),
-            Ok(Err(e)) => Err(LiveError::Worker(e)),
-            Err(_) => Err(LiveError::TimedOut(timeout.as_secs())),
-        }
+        outcome.unwrap_or(Err(LiveError::TimedOut(timeout.as_secs())))
     }
 }
 

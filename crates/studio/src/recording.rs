@@ -125,14 +125,8 @@ impl Studio {
             Some(req) => self.default_model()?.map(|m| (m, req)),
             None => None,
         };
-        let (tap, reader) = match model.is_some() {
-            true => {
-                // Room for 30 s between reads: only a stalled reader fills it.
-                let (tap, reader) = starling_capture::audio_tap(30);
-                (Some(tap), Some(reader))
-            }
-            false => (None, None),
-        };
+        // Room for 30 s between reads: only a stalled reader fills it.
+        let (tap, reader) = model.is_some().then(|| starling_capture::audio_tap(30)).unzip();
         let attempt = self.store.begin_attempt(question_id, &file, started)?;
         match Recorder::start_with_tap(opts, &path, tap, on_event) {
             Ok(recorder) => {
