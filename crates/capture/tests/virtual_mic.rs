@@ -177,6 +177,31 @@ fn a_tap_reads_the_samples_of_the_file_while_it_is_written() {
 
 #[test]
 #[ignore = "needs the virtual microphone that `cargo xtask test` starts"]
+fn a_tap_nobody_reads_never_costs_the_recording_a_sample() {
+    let _turn = mic();
+    let dir = tempfile::tempdir().unwrap();
+    let speech = dir.path().join("speech.wav");
+    let speech_secs = speak(SENTENCE, &speech);
+    let out = dir.path().join("take.wav");
+    // One second of room, and a reader that never reads: a stalled live transcript.
+    let (tap, reader) = starling_capture::audio_tap(1);
+    let opts = RecordOptions { max_duration: Some(Duration::from_secs_f64(speech_secs)), ..RecordOptions::default() };
+    let recorder = Recorder::start_with_tap(opts, &out, Some(tap), |_| {}).unwrap();
+    let mut player = play(&speech);
+    while !recorder.is_finished() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let summary = recorder.stop().unwrap();
+    let _ = player.wait();
+    assert_eq!(summary.reason, StopReason::MaxDuration);
+    assert_eq!(summary.dropped, 0, "the recording lost nothing");
+    let secs = wav::inspect(&out).unwrap().frames as f64 / 16_000.0;
+    assert!((secs - speech_secs).abs() / speech_secs < 0.05, "recorded {secs:.3} s of {speech_secs:.3} s");
+    assert_eq!(reader.missed(), summary.samples - 16_000, "the tap kept its first second and counted the rest as missed");
+}
+
+#[test]
+#[ignore = "needs the virtual microphone that `cargo xtask test` starts"]
 fn silence_is_reported_after_three_seconds() {
     let _turn = mic();
     let dir = tempfile::tempdir().unwrap();

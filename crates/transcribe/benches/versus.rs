@@ -45,7 +45,8 @@ model_dir = with_tokenizer(sys.argv[1])
 t0 = time.perf_counter()
 model = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=int(sys.argv[3]))
 t1 = time.perf_counter()
-segments, _ = model.transcribe(sys.argv[2], language="en", beam_size=1, vad_filter=False)
+prompt = sys.argv[4] or None
+segments, _ = model.transcribe(sys.argv[2], language="en", beam_size=1, vad_filter=False, initial_prompt=prompt)
 text = " ".join(s.text.strip() for s in segments)
 t2 = time.perf_counter()
 print(json.dumps({"load_s": t1 - t0, "transcribe_s": t2 - t1, "text": text}))
@@ -61,25 +62,26 @@ fn env_path(name: &str) -> Option<PathBuf> {
     std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
-fn ours(ct2: &Path, weights: convert::Weights, samples: &[f32], reference: &str, threads: usize) -> Run {
+fn ours(ct2: &Path, weights: convert::Weights, prompt: Option<&str>, samples: &[f32], reference: &str, threads: usize) -> Run {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let ggml = dir.path().join("model.bin");
     convert::convert_folder_as(ct2, &ggml, weights).expect("the CTranslate2 folder converts");
     let t0 = Instant::now();
     let mut engine = WhisperTranscriber::load(&ggml).expect("the converted model loads");
     let load_s = t0.elapsed().as_secs_f64();
-    let opts = TranscribeOptions { threads, ..TranscribeOptions::default() };
+    let opts = TranscribeOptions { threads, initial_prompt: prompt.map(str::to_string), ..TranscribeOptions::default() };
     let t1 = Instant::now();
     let t = engine.transcribe(samples, &opts, &mut |_| {}, &AtomicBool::new(false)).expect("transcription runs");
     Run { load_s, transcribe_s: t1.elapsed().as_secs_f64(), wer: wer(reference, &t.text) }
 }
 
-fn faster_whisper(python: &Path, ct2: &Path, wav: &Path, reference: &str, threads: usize) -> std::io::Result<Run> {
+fn faster_whisper(python: &Path, ct2: &Path, wav: &Path, reference: &str, threads: usize, prompt: Option<&str>) -> std::io::Result<Run> {
     let out = Command::new(python)
         .args(["-c", FASTER_WHISPER])
         .arg(ct2)
         .arg(wav)
         .arg(threads.to_string())
+        .arg(prompt.unwrap_or(""))
         .output()
         .map_err(|e| std::io::Error::other(format!("could not run {}: {e}", python.display())))?;
     if !out.status.success() {
@@ -104,36 +106,42 @@ fn main() {
     let threads = std::thread::available_parallelism().map(|n| n.get().min(8)).unwrap_or(2);
     let python = env_path("STARLING_BENCH_PYTHON");
     println!("transcription: {audio_s:.1} s of speech, {threads} threads, greedy, English");
-    println!("{:<14} {:>10} {:>10} {:>8} | {:>10} {:>10} {:>8} | {:>7}", "model", "ours load", "ours run", "ours WER", "fw load", "fw run", "fw WER", "run ×");
+    // The app's default prompt keeps fillers ("um", "uh") in the text for
+    // coaching; each engine is compared with the other on the same prompt.
+    let filler_prompt = TranscribeOptions::default().initial_prompt;
+    let prompts: [(&str, Option<&str>); 2] = [("fillers", filler_prompt.as_deref()), ("no prompt", None)];
+    println!("{:<26} {:>9} {:>9} {:>7} | {:>9} {:>9} {:>7} | {:>6}", "model / weights / prompt", "ours load", "ours run", "WER", "fw load", "fw run", "WER", "run ×");
     for (name, var) in [("tiny.en", "STARLING_CT2_TINY_EN"), ("base", "STARLING_CT2_BASE")] {
         let Some(ct2) = env_path(var) else {
-            println!("{name:<14} skipped: {var} is not set");
+            println!("{name:<26} skipped: {var} is not set");
             continue;
         };
-        let fw = match python.as_deref().map(|p| faster_whisper(p, &ct2, &wav, &reference, threads)) {
-            Some(Ok(b)) => Ok(b),
-            Some(Err(e)) => Err(e.to_string()),
-            None => Err("STARLING_BENCH_PYTHON is not set".to_string()),
-        };
-        // q8_0 is what Starling's converter writes by default; f16 is the
-        // unquantised reference.
-        for (label, weights) in [("q8_0", convert::Weights::Q8_0), ("f16", convert::Weights::F16)] {
-            let a = ours(&ct2, weights, &samples, &reference, threads);
-            let row = format!("{name} {label}");
-            match &fw {
-                Ok(b) => println!(
-                    "{row:<14} {:>9.2}s {:>9.2}s {:>7.1}% | {:>9.2}s {:>9.2}s {:>7.1}% | {:>6.2}×",
-                    a.load_s,
-                    a.transcribe_s,
-                    a.wer * 100.0,
-                    b.load_s,
-                    b.transcribe_s,
-                    b.wer * 100.0,
-                    a.transcribe_s / b.transcribe_s
-                ),
-                Err(why) => println!("{row:<14} {:>9.2}s {:>9.2}s {:>7.1}% | faster-whisper not measured: {why}", a.load_s, a.transcribe_s, a.wer * 100.0),
+        for (prompt_label, prompt) in prompts {
+            let fw = match python.as_deref().map(|p| faster_whisper(p, &ct2, &wav, &reference, threads, prompt)) {
+                Some(Ok(b)) => Ok(b),
+                Some(Err(e)) => Err(e.to_string()),
+                None => Err("STARLING_BENCH_PYTHON is not set".to_string()),
+            };
+            // q8_0 is what Starling's converter writes by default; f16 is
+            // the unquantised reference.
+            for (label, weights) in [("q8_0", convert::Weights::Q8_0), ("f16", convert::Weights::F16)] {
+                let a = ours(&ct2, weights, prompt, &samples, &reference, threads);
+                let row = format!("{name} {label} {prompt_label}");
+                match &fw {
+                    Ok(b) => println!(
+                        "{row:<26} {:>8.2}s {:>8.2}s {:>6.1}% | {:>8.2}s {:>8.2}s {:>6.1}% | {:>5.2}×",
+                        a.load_s,
+                        a.transcribe_s,
+                        a.wer * 100.0,
+                        b.load_s,
+                        b.transcribe_s,
+                        b.wer * 100.0,
+                        a.transcribe_s / b.transcribe_s
+                    ),
+                    Err(why) => println!("{row:<26} {:>8.2}s {:>8.2}s {:>6.1}% | faster-whisper not measured: {why}", a.load_s, a.transcribe_s, a.wer * 100.0),
+                }
+                println!("{row:<26} real-time factor: ours {:.3}", a.transcribe_s / audio_s);
             }
-            println!("{row:<14} real-time factor: ours {:.3}", a.transcribe_s / audio_s);
         }
     }
     println!("(run × = Starling's transcription time / faster-whisper's on the same audio; below 1 is faster)");
