@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { freshDataDir, launch, openQuestion, pickVirtualMic, screenshot, waitForText } from "./harness.mjs";
 
-/** The quiz questions with their correct option indexes, from the app's own CLI. */
+/** The quiz questions with their correct option indexes and option count, from the app's own CLI. */
 function quizAnswers(dataDir) {
   const out = execFileSync(process.env.STARLING_APP_BIN, ["bank", "list", "--json"], { env: { ...process.env, STARLING_DATA_DIR: dataDir } });
   const answers = new Map();
   for (const q of JSON.parse(out.toString())) {
-    if (q.kind === "quiz") answers.set(q.id, q.options.flatMap((o, i) => (o.correct ? [i] : [])));
+    if (q.kind === "quiz") answers.set(q.id, { correct: q.options.flatMap((o, i) => (o.correct ? [i] : [])), count: q.options.length });
   }
   return answers;
 }
@@ -29,8 +29,13 @@ test("a full quiz run: immediate feedback, the explanation, the score at the end
     for (let i = 0; i < pattern.length; i++) {
       await waitForText(browser, '[data-testid="quiz-position"]', new RegExp(`Question ${i + 1} of 4`));
       const id = await browser.$('[data-testid="prompt"]').getAttribute("data-question-id");
-      const correct = answers.get(id);
-      assert.ok(correct, `unknown quiz question: ${id}`);
+      assert.ok(answers.has(id), `unknown quiz question: ${id}`);
+      const { correct, count } = answers.get(id);
+      // The new question's options may render a moment after its position.
+      await browser.waitUntil(async () => (await browser.$$('[data-testid="quiz-option"]').length) === count, {
+        timeout: 5_000,
+        timeoutMsg: `the ${count} options of ${id} never showed`,
+      });
       const options = await browser.$$('[data-testid="quiz-option"]');
       const wrong = [...options.keys()].find((k) => !correct.includes(k));
       for (const k of pattern[i] ? correct : [wrong]) await options[k].click();
