@@ -121,10 +121,14 @@ impl Studio {
         let started = now_ms();
         let file = file_name(question_id, started);
         let path = self.paths.recordings().join(&file);
-        let model = match live {
-            Some(req) => self.default_model()?.map(|m| (m, req)),
-            None => None,
-        };
+        // The models folder failing to list must not stop the take.
+        let model = live.and_then(|req| match self.default_model() {
+            Ok(m) => m.map(|m| (m, req)),
+            Err(e) => {
+                tracing::warn!(error = %e, "recording without a live transcript");
+                None
+            }
+        });
         // Room for 30 s between reads: only a stalled reader fills it.
         let (tap, reader) = model.is_some().then(|| starling_capture::audio_tap(30)).unzip();
         let attempt = self.store.begin_attempt(question_id, &file, started)?;
