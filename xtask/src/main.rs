@@ -8,10 +8,12 @@
 //! - `codegen` regenerate the TypeScript bindings from the Rust types
 //! - `e2e`     only the end-to-end tests (after building what they need)
 //! - `bench`   benchmarks that print figures; `test` ends with their short run
+//! - `fuzz`    coverage-guided fuzzing of the readers of untrusted input
 
 mod audio;
 mod bench;
 mod e2e;
+mod fuzz;
 mod node;
 mod models;
 mod setup;
@@ -34,6 +36,8 @@ commands:
   bench     benchmarks with figures: transcription vs faster-whisper, live transcript
             latency, search latency, capture, start-up time and idle memory
             (--short: the quick version CI runs)
+  fuzz      fuzz the deck parser, the WAV recovery reader and the backup reader
+            (--seconds N per target, default 1800; --target NAME for one)
 ";
 
 fn main() -> ExitCode {
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("codegen") => codegen(),
         Some("e2e") => e2e_only(),
+        Some("fuzz") => fuzz_cmd(&args[1..]),
         Some("bench") => bench::run(args.iter().any(|a| a == "--short")),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
@@ -95,6 +100,15 @@ fn e2e_only() -> Result<(), Fail> {
     e2e::run()
 }
 
+fn fuzz_cmd(args: &[String]) -> Result<(), Fail> {
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
+    let seconds = match value("--seconds") {
+        Some(s) => s.parse().map_err(|_| Fail::msg(format!("--seconds wants a whole number, not `{s}`")))?,
+        None => 1800,
+    };
+    fuzz::run(seconds, value("--target").map(String::as_str))
+}
+
 fn test() -> Result<(), Fail> {
     let root = repo_root();
     setup::all()?;
@@ -107,6 +121,8 @@ fn test() -> Result<(), Fail> {
     models::prepare()?;
     util::step("Rust: unit and integration tests, including those that need the virtual microphone or a model");
     cargo(&["test", "--workspace", "--locked", "--", "--include-ignored"])?;
+    util::step("fuzzing at smoke length (cargo xtask fuzz for the long run)");
+    fuzz::run(60, None)?;
     util::step("building the app for the end-to-end tests");
     cargo(&["build", "--package", "starling-app", "--locked"])?;
     util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");

@@ -168,16 +168,16 @@ pub fn repair(path: &Path) -> Result<WavInfo, CaptureError> {
     file.seek(SeekFrom::Start(layout.data_offset - 4)).map_err(io)?;
     file.write_all(&(data_len as u32).to_le_bytes()).map_err(io)?;
     file.sync_all().map_err(io)?;
-    Ok(WavInfo {
-        sample_rate: layout.sample_rate,
-        channels: layout.channels,
-        bits_per_sample: layout.bits_per_sample,
-        frames: data_len / block,
-    })
+    // The layout check above is ours; the file must also read as a WAV file
+    // everywhere else (hound's stricter rules), with the length we wrote.
+    let info = inspect(path)?;
+    if info.frames != data_len / block {
+        return Err(bad(format!("its header says {} frames where {} were found", info.frames, data_len / block)));
+    }
+    Ok(info)
 }
 
 struct Layout {
-    sample_rate: u32,
     channels: u16,
     bits_per_sample: u16,
     data_offset: u64,
@@ -198,13 +198,16 @@ fn parse_layout(b: &[u8]) -> Result<Layout, &'static str> {
             if pos + 8 + 16 > b.len() {
                 return Err("its format chunk is cut off");
             }
-            fmt = Some((u16_at(pos + 10), u32_at(pos + 12), u16_at(pos + 22)));
+            fmt = Some((u16_at(pos + 10), u32_at(pos + 12), u16_at(pos + 20), u16_at(pos + 22)));
         } else if id == b"data" {
-            let (channels, sample_rate, bits_per_sample) = fmt.ok_or("the data chunk comes before the format chunk")?;
-            if channels == 0 || bits_per_sample == 0 || sample_rate == 0 {
+            let (channels, sample_rate, block_align, bits_per_sample) = fmt.ok_or("the data chunk comes before the format chunk")?;
+            if channels == 0 || bits_per_sample == 0 || bits_per_sample > 32 || sample_rate == 0 {
                 return Err("its format chunk is invalid");
             }
-            return Ok(Layout { sample_rate, channels, bits_per_sample, data_offset: (pos + 8) as u64 });
+            if block_align as u32 != channels as u32 * (bits_per_sample as u32).div_ceil(8) {
+                return Err("its format chunk's frame size does not match its channels and sample size");
+            }
+            return Ok(Layout { channels, bits_per_sample, data_offset: (pos + 8) as u64 });
         }
         pos += 8 + size + (size & 1);
     }
@@ -318,5 +321,33 @@ mod tests {
         assert!(err.to_string().contains("RIFF/WAVE"), "{err}");
         std::fs::write(&path, b"RIFF\0\0\0\0WAVEjunk\x04\0\0\0abcd").unwrap();
         assert!(repair(&path).unwrap_err().to_string().contains("no data chunk"));
+    }
+
+    /// Found by the `wav_recovery` fuzz target: a header claiming 2049
+    /// channels with a 2-byte frame passed the layout check, and the
+    /// "repaired" file then did not open. Every file under
+    /// `fuzz/regressions/wav_recovery/` must either be refused or come out
+    /// readable.
+    #[test]
+    fn fuzz_regressions_are_refused_or_repaired_readable() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/wav_recovery");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let input = entry.unwrap().path();
+            let tmp = tempfile::tempdir().unwrap();
+            let path = tmp.path().join("take.wav");
+            std::fs::copy(&input, &path).unwrap();
+            if let Ok(info) = repair(&path) {
+                assert_eq!(inspect(&path).unwrap(), info, "{}", input.display());
+            }
+            seen += 1;
+        }
+        assert!(seen >= 1, "no regression inputs in {}", dir.display());
+        let crash = dir.join("channels-2049-block-align-2.wav");
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("take.wav");
+        std::fs::copy(&crash, &path).unwrap();
+        let err = repair(&path).unwrap_err().to_string();
+        assert!(err.contains("frame size does not match"), "{err}");
     }
 }

@@ -1,77 +1,50 @@
 //! Backup and restore: everything the user has (the database, recordings and
-//! own decks) in one zip archive, and back.
+//! own decks) in one zip archive, and back. The archive format itself (names,
+//! manifest, the checks made before extracting) is `starling-archive`.
 //!
 //! Invariants:
 //! - An export is written to `<name>.partial` and renamed into place, so a
 //!   half-written archive never carries the final name. The database inside
 //!   is a `VACUUM INTO` snapshot, consistent even while the app runs.
-//! - A restore checks every entry name before extracting anything: an archive
-//!   with a path that is absolute, climbs out with `..`, uses backslashes or
-//!   links, or lies outside the known layout is refused whole.
-//! - A restore never overwrites: what was there is first moved into
-//!   `backups/before-restore-<time>/` inside the data folder, and the restored
-//!   files come from a staging folder only after their database opened.
+//! - A restore extracts into a staging folder, checks that its database
+//!   opens, and only then writes a journal (`.restore-journal`) naming the
+//!   folder the current data will be moved to. From that point the restore
+//!   is finished even if Starling is killed: [`finish_interrupted_restore`],
+//!   run before the store opens, completes the moves. Killed before the
+//!   journal, nothing of the user's data was touched.
+//! - A restore never overwrites: what was there is moved into
+//!   `backups/before-restore-<time>/` inside the data folder.
 
 use std::fs::{self, File};
-use std::io::{Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+use starling_archive::{copy_entry, ArchiveError, CheckedArchive, DATABASE, FOLDERS};
 use starling_store::{DataCounts, Store, StoreError};
 
 use crate::DataPaths;
 
-/// The `format` field of every Starling backup's manifest.
-pub const FORMAT: &str = "starling-backup";
-const MANIFEST: &str = "manifest.json";
-const DATABASE: &str = "starling.db";
-/// Folders of the data folder that a backup carries.
-const FOLDERS: [&str; 2] = ["recordings", "decks"];
+pub use starling_archive::{entry_target, Manifest, ManifestFile, FORMAT};
+
+/// The file that marks a restore as committed (see the module's invariants).
+const JOURNAL: &str = ".restore-journal";
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
     #[error("Could not {action} {path}: {source}. Check the folder's permissions and free disk space.")]
     Io { action: &'static str, path: PathBuf, source: std::io::Error },
 
-    #[error("{path} is not a Starling backup: {detail}.")]
-    NotABackup { path: PathBuf, detail: String },
-
-    #[error("{path} contains the entry `{entry}`, which would be written outside Starling's data folder or is not part of a backup. Nothing was restored.")]
-    UnsafeEntry { path: PathBuf, entry: String },
-
-    #[error("{path} was made by a newer Starling (backup version {found}, database version {schema}); update Starling to restore it. Nothing was restored.")]
-    TooNew { path: PathBuf, found: u32, schema: i64 },
-
-    #[error("{path} is damaged: {detail}. Nothing was restored.")]
-    Damaged { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
 
     #[error("The database in the backup could not be opened: {0} Nothing was restored.")]
     BadDatabase(StoreError),
 
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// What a backup's `manifest.json` says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub format: String,
-    pub version: u32,
-    pub schema_version: i64,
-    pub created_ms: i64,
-    pub app_version: String,
-    /// Every other entry with its size, to check the archive is complete.
-    pub files: Vec<ManifestFile>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManifestFile {
-    pub path: String,
-    pub bytes: u64,
 }
 
 /// What an export or a restore did.
@@ -115,13 +88,6 @@ pub fn export_defaults(paths: &DataPaths, now_ms: i64) -> ExportDefaults {
 
 fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> BackupError + 'a {
     move |source| BackupError::Io { action, path: path.to_path_buf(), source }
-}
-
-fn zip_err(path: &Path) -> impl Fn(zip::result::ZipError) -> BackupError + '_ {
-    move |e| match e {
-        zip::result::ZipError::Io(source) => BackupError::Io { action: "read or write", path: path.to_path_buf(), source },
-        other => BackupError::Damaged { path: path.to_path_buf(), detail: other.to_string() },
-    }
 }
 
 /// The regular files directly inside `dir`, sorted (missing folder: none).
@@ -172,32 +138,7 @@ fn write_archive(paths: &DataPaths, store: &Store, dest: &Path, now_ms: i64) -> 
             sources.push((format!("{folder}/{name}"), file));
         }
     }
-    let mut manifest = Manifest {
-        format: FORMAT.into(),
-        version: 1,
-        schema_version: store.schema_version()?,
-        created_ms: now_ms,
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        files: Vec::new(),
-    };
-    for (name, path) in &sources {
-        let bytes = fs::metadata(path).map_err(io("read", path))?.len();
-        manifest.files.push(ManifestFile { path: name.clone(), bytes });
-    }
-
-    let file = File::create(dest).map_err(io("create", dest))?;
-    let mut zip = ZipWriter::new(file);
-    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).large_file(true);
-    let manifest_json = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    zip.start_file(MANIFEST, options).map_err(zip_err(dest))?;
-    zip.write_all(&manifest_json).map_err(io("write", dest))?;
-    for (name, path) in &sources {
-        zip.start_file(name.as_str(), options).map_err(zip_err(dest))?;
-        let mut src = File::open(path).map_err(io("read", path))?;
-        std::io::copy(&mut src, &mut zip).map_err(io("write", dest))?;
-    }
-    let file = zip.finish().map_err(zip_err(dest))?;
-    file.sync_all().map_err(io("write", dest))?;
+    let manifest = starling_archive::write(dest, &sources, store.schema_version()?, now_ms, env!("CARGO_PKG_VERSION"))?;
     let _ = fs::remove_dir_all(&staging);
     Ok(BackupSummary {
         archive: dest.display().to_string(),
@@ -219,170 +160,131 @@ fn tempfile_dir(paths: &DataPaths, what: &str) -> Result<PathBuf, BackupError> {
     Ok(dir)
 }
 
-/// Where an archive entry may be extracted to, relative to the data folder:
-/// the manifest, the database, or a plain file directly inside one of the
-/// carried folders. Anything else is refused.
-pub fn entry_target(name: &str) -> Option<PathBuf> {
-    if name.contains('\\') || name.contains('\0') || name.contains(':') {
-        return None;
-    }
-    let path = Path::new(name);
-    let parts: Vec<&str> = path
-        .components()
-        .map(|c| match c {
-            Component::Normal(s) => s.to_str(),
-            _ => None,
-        })
-        .collect::<Option<Vec<_>>>()?;
-    match parts.as_slice() {
-        [file] if *file == MANIFEST || *file == DATABASE => Some(PathBuf::from(file)),
-        [folder, file] if FOLDERS.contains(folder) && !file.starts_with('.') => Some(Path::new(folder).join(file)),
-        _ => None,
-    }
-}
-
 /// Restores the archive into `paths`. The studio must be closed: the live
 /// database file is moved aside.
 pub fn restore(paths: &DataPaths, archive: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
     let file = File::open(archive).map_err(io("open", archive))?;
-    let mut zip = ZipArchive::new(file)
-        .map_err(|e| BackupError::NotABackup { path: archive.to_path_buf(), detail: format!("it is not a zip archive ({e})") })?;
-
-    // Check every name first, so a bad archive changes nothing.
-    let mut entries: Vec<(usize, PathBuf)> = Vec::new();
-    for i in 0..zip.len() {
-        let entry = zip.by_index(i).map_err(zip_err(archive))?;
-        let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| String::from("(unreadable name)"));
-        if entry.is_dir() && FOLDERS.iter().any(|f| name.trim_end_matches('/') == *f) {
-            continue;
-        }
-        let target = entry.enclosed_name().and(entry_target(&name)).filter(|_| !entry.is_symlink() && !entry.is_dir());
-        match target {
-            Some(t) => entries.push((i, t)),
-            None => return Err(BackupError::UnsafeEntry { path: archive.to_path_buf(), entry: name }),
-        }
-    }
-    let manifest = read_manifest(&mut zip, archive)?;
-    for f in &manifest.files {
-        if !entries.iter().any(|(_, t)| Path::new(&f.path) == t) {
-            return Err(BackupError::Damaged { path: archive.to_path_buf(), detail: format!("`{}` is listed but missing", f.path) });
-        }
-    }
+    // Every name and the manifest are checked before anything is extracted.
+    let mut checked = CheckedArchive::open(BufReader::new(file), archive, starling_store::schema::latest_version())?;
+    let files = checked.targets().count() as u32;
 
     let staging = tempfile_dir(paths, "restore")?;
-    let mut bytes = 0;
-    for (i, target) in &entries {
-        if target == Path::new(MANIFEST) {
-            continue;
-        }
-        let mut entry = zip.by_index(*i).map_err(zip_err(archive))?;
+    let extracted = checked.for_each_entry(|target, reader| {
         let dest = staging.join(target);
         if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent).map_err(io("create", parent))?;
+            fs::create_dir_all(parent).map_err(|source| ArchiveError::Io { action: "create", path: parent.to_path_buf(), source })?;
         }
-        let mut out = File::create(&dest).map_err(io("create", &dest))?;
+        let mut out = File::create(&dest).map_err(|source| ArchiveError::Io { action: "create", path: dest.clone(), source })?;
         // Reading to the end checks the entry's CRC-32.
-        bytes += std::io::copy(&mut entry, &mut out).map_err(|e| BackupError::Damaged {
-            path: archive.to_path_buf(),
-            detail: format!("`{}` could not be read back ({e})", target.display()),
-        })?;
-        out.sync_all().map_err(io("write", &dest))?;
-    }
+        let n = copy_entry(archive, target, reader, &mut out, &dest)?;
+        out.sync_all().map_err(|source| ArchiveError::Io { action: "write", path: dest.clone(), source })?;
+        Ok(n)
+    });
+    let bytes = match extracted {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e.into());
+        }
+    };
     let staged = DataPaths::new(&staging);
-    let counts = match Store::open(&staged.database()) {
-        Ok(store) => store.counts()?,
+    // Opening the staged database checks it (and migrates an older one); the
+    // store is closed again before the database is moved.
+    let counts = match Store::open(&staged.database()).and_then(|s| s.counts()) {
+        Ok(c) => c,
         Err(e) => {
             let _ = fs::remove_dir_all(&staging);
             return Err(BackupError::BadDatabase(e));
         }
     };
 
-    let previous = move_aside(paths, now_ms)?;
-    for item in std::iter::once(DATABASE).chain(FOLDERS) {
-        let from = staging.join(item);
-        if from.exists() {
-            let to = paths.root().join(item);
-            fs::rename(&from, &to).map_err(io("move the restored data to", &to))?;
-        }
-    }
-    let _ = fs::remove_dir_all(&staging);
+    let aside = paths.root().join("backups").join(format!("before-restore-{now_ms}"));
+    write_journal(paths, &aside)?;
+    let previous = finish_interrupted_restore(paths)?.flatten();
     tracing::info!(archive = %archive.display(), previous = ?previous, "backup restored");
     Ok(BackupSummary {
         archive: archive.display().to_string(),
-        files: entries.len().saturating_sub(1) as u32,
+        files,
         bytes,
         counts,
         previous: previous.map(|p| p.display().to_string()),
     })
 }
 
-fn read_manifest(zip: &mut ZipArchive<File>, archive: &Path) -> Result<Manifest, BackupError> {
-    let not_ours = |detail: &str| BackupError::NotABackup { path: archive.to_path_buf(), detail: detail.to_string() };
-    let mut text = String::new();
-    zip.by_name(MANIFEST)
-        .map_err(|_| not_ours("it has no manifest.json"))?
-        .read_to_string(&mut text)
-        .map_err(|_| not_ours("its manifest.json cannot be read"))?;
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| not_ours(&format!("its manifest.json is not valid ({e})")))?;
-    if manifest.format != FORMAT {
-        return Err(not_ours(&format!("its manifest says format `{}`", manifest.format)));
-    }
-    if manifest.version > 1 || manifest.schema_version > starling_store::schema::latest_version() {
-        return Err(BackupError::TooNew { path: archive.to_path_buf(), found: manifest.version, schema: manifest.schema_version });
-    }
-    Ok(manifest)
+/// Writes the journal durably: a temporary file, synced, renamed.
+fn write_journal(paths: &DataPaths, aside: &Path) -> Result<(), BackupError> {
+    let journal = paths.root().join(JOURNAL);
+    let tmp = paths.root().join(format!("{JOURNAL}.tmp"));
+    let mut f = File::create(&tmp).map_err(io("create", &tmp))?;
+    std::io::Write::write_all(&mut f, aside.display().to_string().as_bytes()).map_err(io("write", &tmp))?;
+    f.sync_all().map_err(io("write", &tmp))?;
+    fs::rename(&tmp, &journal).map_err(io("create", &journal))?;
+    Ok(())
 }
 
-/// Moves the current database and carried folders into
-/// `backups/before-restore-<now>/`; `None` when there was nothing to keep.
-fn move_aside(paths: &DataPaths, now_ms: i64) -> Result<Option<PathBuf>, BackupError> {
-    let db = paths.database();
-    let items: Vec<PathBuf> = [
-        db.clone(),
-        PathBuf::from(format!("{}-wal", db.display())),
-        PathBuf::from(format!("{}-shm", db.display())),
-    ]
-    .into_iter()
-    .chain(FOLDERS.iter().map(|f| paths.root().join(f)))
-    .filter(|p| p.exists())
-    .collect();
-    if items.is_empty() {
-        return Ok(None);
-    }
-    let aside = paths.root().join("backups").join(format!("before-restore-{now_ms}"));
+/// Finishes a restore whose journal was written: moves the current data
+/// aside and the staged data into place, each step safe to repeat. Without a
+/// journal it only clears staging folders left by a killed export or restore.
+///
+/// Returns `None` when there was no journal, `Some(None)` when a restore was
+/// finished with nothing to keep aside, and `Some(Some(folder))` with where
+/// the replaced data now lives.
+pub fn finish_interrupted_restore(paths: &DataPaths) -> Result<Option<Option<PathBuf>>, BackupError> {
+    let root = paths.root();
+    let journal = root.join(JOURNAL);
+    let staging = root.join(".restore-staging");
+    let aside = match fs::read_to_string(&journal) {
+        Ok(text) => PathBuf::from(text.trim()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Killed before the journal: the user's data was never touched.
+            for dir in [staging, root.join(".export-staging")] {
+                if dir.exists() {
+                    tracing::warn!(dir = %dir.display(), "removing an unfinished backup's staging folder");
+                    fs::remove_dir_all(&dir).map_err(io("clear", &dir))?;
+                }
+            }
+            return Ok(None);
+        }
+        Err(e) => return Err(io("read", &journal)(e)),
+    };
     fs::create_dir_all(&aside).map_err(io("create", &aside))?;
-    for item in items {
-        let to = aside.join(item.file_name().unwrap_or_default());
-        fs::rename(&item, &to).map_err(io("move aside", &item))?;
+    let db_files = [DATABASE.to_string(), format!("{DATABASE}-wal"), format!("{DATABASE}-shm")];
+    // Phase 1, everything current goes aside. The staged database is moved in
+    // first in phase 2, so while it is still staged nothing in the data
+    // folder is restored data.
+    if staging.join(DATABASE).exists() {
+        for item in db_files.iter().map(String::as_str).chain(FOLDERS) {
+            move_if_present(&root.join(item), &aside.join(item))?;
+        }
     }
-    Ok(Some(aside))
+    // Phase 2, the staged data comes in, the database first.
+    for item in std::iter::once(DATABASE).chain(FOLDERS) {
+        move_if_present(&staging.join(item), &root.join(item))?;
+    }
+    let kept = fs::read_dir(&aside).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if !kept {
+        let _ = fs::remove_dir(&aside);
+    }
+    fs::remove_file(&journal).map_err(io("remove", &journal))?;
+    let _ = fs::remove_dir_all(&staging);
+    tracing::info!(aside = %aside.display(), "restore completed");
+    Ok(Some(kept.then_some(aside)))
+}
+
+fn move_if_present(from: &Path, to: &Path) -> Result<(), BackupError> {
+    match fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !from.exists() => Ok(()),
+        Err(e) => Err(io("move", from)(e)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_known_layout_entries_have_a_target() {
-        assert_eq!(entry_target("starling.db"), Some(PathBuf::from("starling.db")));
-        assert_eq!(entry_target("recordings/1-q.wav"), Some(PathBuf::from("recordings/1-q.wav")));
-        assert_eq!(entry_target("decks/mine.toml"), Some(PathBuf::from("decks/mine.toml")));
-        for bad in [
-            "../starling.db",
-            "recordings/../../etc/passwd",
-            "/etc/passwd",
-            "recordings/a/b.wav",
-            "recordings\\..\\x",
-            "C:/x",
-            "other/file",
-            "decks/.hidden",
-            "recordings/",
-            "",
-            "./starling.db",
-        ] {
-            assert_eq!(entry_target(bad), None, "{bad:?} must be refused");
-        }
-    }
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    use zip::ZipWriter;
 
     fn archive_with(dir: &Path, entries: &[(&str, &[u8])]) -> PathBuf {
         let path = dir.join("crafted.zip");
@@ -404,7 +306,7 @@ mod tests {
         let manifest = br#"{"format":"starling-backup","version":1,"schema_version":1,"created_ms":0,"app_version":"0","files":[]}"#;
         let evil = archive_with(dir.path(), &[("manifest.json", manifest), ("recordings/../../escaped.txt", b"x")]);
         let err = restore(&data, &evil, 1).unwrap_err();
-        assert!(matches!(&err, BackupError::UnsafeEntry { entry, .. } if entry == "recordings/../../escaped.txt"), "{err}");
+        assert!(matches!(&err, BackupError::Archive(ArchiveError::UnsafeEntry { entry, .. }) if entry == "recordings/../../escaped.txt"), "{err}");
         assert!(err.to_string().contains("Nothing was restored"));
         assert!(!dir.path().join("escaped.txt").exists());
         assert_eq!(fs::read(data.recordings().join("keep.wav")).unwrap(), b"mine");
@@ -417,16 +319,77 @@ mod tests {
         let data = DataPaths::new(dir.path().join("data"));
         let junk = dir.path().join("junk.zip");
         fs::write(&junk, b"not a zip at all").unwrap();
-        assert!(matches!(restore(&data, &junk, 1), Err(BackupError::NotABackup { .. })));
+        assert!(matches!(restore(&data, &junk, 1), Err(BackupError::Archive(ArchiveError::NotABackup { .. }))));
         let no_manifest = archive_with(dir.path(), &[("starling.db", b"x")]);
         let e = restore(&data, &no_manifest, 1).unwrap_err();
         assert!(e.to_string().contains("no manifest.json"), "{e}");
         let newer = br#"{"format":"starling-backup","version":1,"schema_version":999,"created_ms":0,"app_version":"9","files":[]}"#;
         let e = restore(&data, &archive_with(dir.path(), &[("manifest.json", newer)]), 1).unwrap_err();
-        assert!(matches!(e, BackupError::TooNew { schema: 999, .. }), "{e}");
+        assert!(matches!(e, BackupError::Archive(ArchiveError::TooNew { schema: 999, .. })), "{e}");
         let bad_db = br#"{"format":"starling-backup","version":1,"schema_version":1,"created_ms":0,"app_version":"0","files":[{"path":"starling.db","bytes":9}]}"#;
         let e = restore(&data, &archive_with(dir.path(), &[("manifest.json", bad_db), ("starling.db", b"not a db!")]), 1).unwrap_err();
         assert!(matches!(e, BackupError::BadDatabase(_)), "{e}");
         assert!(!data.database().exists(), "nothing was put in place");
+    }
+
+    fn db_with_note(paths: &DataPaths, situation: &str) {
+        fs::create_dir_all(paths.recordings()).unwrap();
+        fs::write(paths.recordings().join(format!("{situation}.wav")), situation).unwrap();
+        let store = Store::open(&paths.database()).unwrap();
+        store
+            .save_star_note(&starling_store::StarNoteDraft { question_id: "q".into(), situation: situation.into(), ..Default::default() })
+            .unwrap();
+    }
+
+    fn note_of(paths: &DataPaths) -> String {
+        Store::open(&paths.database()).unwrap().star_note("q").unwrap().unwrap().situation
+    }
+
+    /// A restore killed after its journal, at each point of the moves, is
+    /// finished on the next open: the restored data is in place and the old
+    /// data is kept aside, whole.
+    #[test]
+    fn a_restore_interrupted_after_its_journal_is_finished() {
+        for moved_before_kill in 0..=4 {
+            let dir = tempfile::tempdir().unwrap();
+            let data = DataPaths::new(dir.path().join("data"));
+            db_with_note(&data, "old");
+            let staging = dir.path().join("data/.restore-staging");
+            db_with_note(&DataPaths::new(&staging), "new");
+            let aside = data.root().join("backups/before-restore-9");
+            write_journal(&data, &aside).unwrap();
+            // The moves a killed restore had done: old database, old
+            // recordings, new database, new recordings.
+            fs::create_dir_all(&aside).unwrap();
+            let steps = [
+                (data.database(), aside.join(DATABASE)),
+                (data.recordings(), aside.join("recordings")),
+                (staging.join(DATABASE), data.database()),
+                (staging.join("recordings"), data.recordings()),
+            ];
+            for (from, to) in steps.iter().take(moved_before_kill) {
+                fs::rename(from, to).unwrap();
+            }
+            let finished = finish_interrupted_restore(&data).unwrap();
+            assert_eq!(finished, Some(Some(aside.clone())), "after {moved_before_kill} moves");
+            assert_eq!(note_of(&data), "new", "after {moved_before_kill} moves");
+            assert!(data.recordings().join("new.wav").exists());
+            assert!(!data.recordings().join("old.wav").exists());
+            assert_eq!(note_of(&DataPaths::new(&aside)), "old");
+            assert!(aside.join("recordings/old.wav").exists());
+            assert!(!staging.exists() && !data.root().join(JOURNAL).exists());
+            assert_eq!(finish_interrupted_restore(&data).unwrap(), None, "a second open has nothing to do");
+        }
+    }
+
+    #[test]
+    fn a_restore_killed_before_its_journal_leaves_the_data_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataPaths::new(dir.path().join("data"));
+        db_with_note(&data, "old");
+        db_with_note(&DataPaths::new(dir.path().join("data/.restore-staging")), "new");
+        assert_eq!(finish_interrupted_restore(&data).unwrap(), None);
+        assert_eq!(note_of(&data), "old");
+        assert!(!dir.path().join("data/.restore-staging").exists());
     }
 }

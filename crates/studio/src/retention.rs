@@ -101,7 +101,7 @@ mod tests {
         let now = starling_store::now_ms();
         let (old, fresh) = {
             let mut store = Store::open(&paths.database()).unwrap();
-            let mut take = |name: &str, started: i64| {
+            let take = |name: &str, started: i64| {
                 std::fs::write(paths.recordings().join(name), vec![0u8; 1000]).unwrap();
                 let a = store.begin_attempt("behavior-difficult-bug", name, started).unwrap();
                 store.finish_attempt(a.id, AttemptState::Done, Some(1000), None).unwrap();

@@ -20,6 +20,11 @@ impl Studio {
     /// Opens the store and loads the bank (built-in decks plus the user's deck
     /// folder, which is created if missing so the user can find it).
     pub fn open(paths: DataPaths) -> Result<Studio, StudioError> {
+        // A restore killed after it committed is finished before anything
+        // reads the database (see `backup`'s invariants).
+        if let Some(previous) = crate::backup::finish_interrupted_restore(&paths)? {
+            tracing::warn!(previous = ?previous, "finished a restore that was interrupted");
+        }
         let store = Store::open(&paths.database())?;
         if let Err(e) = std::fs::create_dir_all(paths.decks()) {
             tracing::warn!(dir = %paths.decks().display(), error = %e, "could not create the deck folder");

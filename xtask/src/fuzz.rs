@@ -1,0 +1,130 @@
+//! `cargo xtask fuzz`: coverage-guided fuzzing of the readers of untrusted
+//! input (`fuzz/`, cargo-fuzz over libFuzzer), with a tally per target.
+//!
+//! Each target first replays `fuzz/regressions/<target>/` (every input that
+//! ever crashed it) and then fuzzes for the given time from its seeds and the
+//! corpus kept in the user's cache. A crash fails the run and says where the
+//! input was saved. The machine has one stable toolchain; libFuzzer's
+//! instrumentation needs unstable flags, which `RUSTC_BOOTSTRAP=1` allows.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::util::{cache_dir, cargo_bin, output, repo_root, run_cmd, step, Fail};
+
+pub const TARGETS: [&str; 3] = ["deck", "wav_recovery", "backup_archive"];
+
+/// What one target's run did.
+struct Tally {
+    target: &'static str,
+    replayed: usize,
+    seconds: f64,
+    runs: u64,
+    coverage: String,
+    corpus: usize,
+}
+
+fn fuzz_cmd(args: &[&str]) -> Command {
+    let mut c = Command::new(cargo_bin());
+    c.arg("fuzz").args(args).current_dir(repo_root().join("fuzz"));
+    c.env("RUSTC_BOOTSTRAP", "1").env("CARGO_TARGET_DIR", cache_dir().join("fuzz-target"));
+    c
+}
+
+fn ensure_cargo_fuzz() -> Result<(), Fail> {
+    if output(Command::new(cargo_bin()).args(["fuzz", "--version"])).is_some() {
+        return Ok(());
+    }
+    step("installing cargo-fuzz from crates.io (once)");
+    run_cmd(Command::new(cargo_bin()).args(["install", "cargo-fuzz", "--locked"]))
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Runs every target (or `only`) for `seconds` each and prints the tally.
+pub fn run(seconds: u64, only: Option<&str>) -> Result<(), Fail> {
+    ensure_cargo_fuzz()?;
+    let root = repo_root().join("fuzz");
+    let targets: Vec<&'static str> = TARGETS.iter().copied().filter(|t| only.is_none_or(|o| o == *t)).collect();
+    if targets.is_empty() {
+        return Err(Fail::msg(format!("no fuzz target named {:?}; the targets are {}", only.unwrap_or(""), TARGETS.join(", "))));
+    }
+    step("fuzzing: building the targets with libFuzzer and AddressSanitizer");
+    run_cmd(&mut fuzz_cmd(&["build", "-O"]))?;
+    let mut tallies = Vec::new();
+    for target in targets {
+        let regressions = root.join("regressions").join(target);
+        let artifacts = cache_dir().join("fuzz-artifacts").join(target);
+        std::fs::create_dir_all(&artifacts).map_err(|e| Fail::msg(format!("cannot create {}: {e}", artifacts.display())))?;
+        let prefix = format!("-artifact_prefix={}/", artifacts.display());
+        let replayed = files_in(&regressions).len();
+        if replayed > 0 {
+            step(&format!("fuzz {target}: replaying {replayed} past crash input(s)"));
+            let dir = regressions.display().to_string();
+            run_cmd(&mut fuzz_cmd(&["run", "-O", target, &dir, "--", "-runs=0", &prefix]))
+                .map_err(|e| Fail::msg(format!("a past crash of `{target}` is back ({e}); the input is in {dir}")))?;
+        }
+        let corpus = cache_dir().join("fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| Fail::msg(format!("cannot create {}: {e}", corpus.display())))?;
+        step(&format!("fuzz {target}: {seconds} s"));
+        let started = Instant::now();
+        let out = fuzz_cmd(&[
+            "run",
+            "-O",
+            target,
+            &corpus.display().to_string(),
+            &root.join("seeds").join(target).display().to_string(),
+            "--",
+            &format!("-max_total_time={seconds}"),
+            "-rss_limit_mb=2048",
+            "-print_final_stats=1",
+            &prefix,
+        ])
+        .output()
+        .map_err(|e| Fail::msg(format!("cannot run cargo fuzz: {e}")))?;
+        let log = String::from_utf8_lossy(&out.stderr).into_owned();
+        if !out.status.success() {
+            let tail: Vec<&str> = log.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+            return Err(Fail::msg(format!(
+                "fuzz target `{target}` crashed:\n{}\n\nThe input is in {}; copy it to fuzz/regressions/{target}/ with a test for it once fixed.",
+                tail.join("\n"),
+                artifacts.display()
+            )));
+        }
+        tallies.push(tally(target, replayed, started.elapsed().as_secs_f64(), &log, &corpus));
+    }
+    println!("\nfuzz tally ({seconds} s per target; crashes: 0)");
+    println!("{:<16} {:>10} {:>12} {:>10} {:>8} {:>8} {:>8}", "target", "past", "runs", "exec/s", "cov", "corpus", "crashes");
+    for t in &tallies {
+        println!(
+            "{:<16} {:>10} {:>12} {:>10.0} {:>8} {:>8} {:>8}",
+            t.target,
+            t.replayed,
+            t.runs,
+            t.runs as f64 / t.seconds.max(1.0),
+            t.coverage,
+            t.corpus,
+            0
+        );
+    }
+    Ok(())
+}
+
+/// Reads libFuzzer's final statistics out of its log.
+fn tally(target: &'static str, replayed: usize, seconds: f64, log: &str, corpus: &Path) -> Tally {
+    let runs = log
+        .lines()
+        .find_map(|l| l.strip_prefix("stat::number_of_executed_units:").map(|v| v.trim().parse().unwrap_or(0)))
+        .unwrap_or(0);
+    let coverage = log
+        .lines()
+        .rev()
+        .find_map(|l| l.split_whitespace().skip_while(|w| *w != "cov:").nth(1).map(str::to_string))
+        .unwrap_or_else(|| "?".into());
+    Tally { target, replayed, seconds, runs, coverage, corpus: files_in(corpus).len() }
+}
