@@ -32,7 +32,19 @@ fn send(msg: &WorkerMessage) {
     }
 }
 
+/// Asks Linux to kill this worker when the thread that started it goes: a
+/// Starling killed outright must not leave a transcription running on.
+fn die_with_parent() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_PDEATHSIG only sets the signal this process receives
+    // when its parent thread exits; no memory is passed.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+    }
+}
+
 pub fn run(args: WorkerArgs) -> ExitCode {
+    die_with_parent();
     let result =
         (|| -> Result<starling_transcribe::Transcript, starling_transcribe::TranscribeError> {
             let samples = audio::load_wav(&args.wav)?;
