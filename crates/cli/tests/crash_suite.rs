@@ -22,6 +22,7 @@
 //! test model that `cargo xtask test` provides, so, like the other tests that
 //! do, it runs only with `--include-ignored`.
 
+mod common;
 mod crash;
 
 fn main() {

@@ -17,6 +17,13 @@ pub enum StoreError {
     FromNewerVersion { path: PathBuf, found: i64, supported: i64 },
 
     #[error(
+        "The database {path} is read-only: the file, its folder or the disk does not allow writing. \
+         Check the permissions of the file and its folder, and that the disk is not mounted read-only. \
+         Starling did not change the file."
+    )]
+    ReadOnly { path: PathBuf },
+
+    #[error(
         "The database {path} is damaged ({detail}). Starling did not write to it; restore it from a backup \
          or move it aside to start afresh."
     )]

@@ -34,6 +34,7 @@ impl Store {
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
                 StoreError::Corrupt { path: path.to_path_buf(), detail: e.to_string() }
             }
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen) => StoreError::ReadOnly { path: path.to_path_buf() },
             _ => StoreError::Sql(e),
         };
 
@@ -47,7 +48,16 @@ impl Store {
             return Err(StoreError::Corrupt { path: path.to_path_buf(), detail: check });
         }
 
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // SQLite falls back to read-only when it cannot write; Starling
+        // cannot work so, and says why before anything else fails.
+        let read_only = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => StoreError::ReadOnly { path: path.to_path_buf() },
+            _ => StoreError::Sql(e),
+        };
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::ReadOnly { path: path.to_path_buf() });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(read_only)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;

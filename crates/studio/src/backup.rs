@@ -128,6 +128,12 @@ pub fn export(paths: &DataPaths, store: &Store, out: &Path, now_ms: i64) -> Resu
 
 fn write_archive(paths: &DataPaths, store: &Store, dest: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
     let staging = tempfile_dir(paths, "export")?;
+    let result = write_from(paths, store, &staging, dest, now_ms);
+    let _ = fs::remove_dir_all(&staging);
+    result
+}
+
+fn write_from(paths: &DataPaths, store: &Store, staging: &Path, dest: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
     let db_copy = staging.join(DATABASE);
     store.snapshot_to(&db_copy)?;
 
@@ -139,7 +145,6 @@ fn write_archive(paths: &DataPaths, store: &Store, dest: &Path, now_ms: i64) -> 
         }
     }
     let manifest = starling_archive::write(dest, &sources, store.schema_version()?, now_ms, env!("CARGO_PKG_VERSION"))?;
-    let _ = fs::remove_dir_all(&staging);
     Ok(BackupSummary {
         archive: dest.display().to_string(),
         files: sources.len() as u32,

@@ -251,6 +251,8 @@ fn describe(s: std::process::ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
     match (s.code(), s.signal()) {
         (_, Some(9)) => "it was killed".into(),
+        (_, Some(6)) => "whisper.cpp stopped on an internal error: SIGABRT".into(),
+        (_, Some(11)) => "it crashed: SIGSEGV".into(),
         (_, Some(sig)) => format!("signal {sig}"),
         (Some(code), _) => format!("exit code {code}"),
         _ => s.to_string(),

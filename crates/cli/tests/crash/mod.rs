@@ -62,17 +62,7 @@ pub fn main() {
     if let Ok(role) = std::env::var(ROLE_ENV) {
         return workload::run(&role);
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--list") {
-        println!("crash_suite: test");
-        return;
-    }
-    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    if !filters.is_empty() && !filters.iter().any(|f| "crash_suite".contains(f.as_str())) {
-        return;
-    }
-    if !args.iter().any(|a| a == "--include-ignored" || a == "--ignored") {
-        println!("crash suite: not run; it needs the virtual microphone and test model of `cargo xtask test` (-- --include-ignored)");
+    if !crate::common::should_run("crash_suite") {
         return;
     }
     let kills: u32 = std::env::var("STARLING_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
