@@ -1,7 +1,9 @@
 // Script injection in the real window: HTML and JavaScript payloads placed
 // in a question deck, typed into a STAR note (and shown as rendered
 // Markdown), and stored in a transcript are shown as text; none of them runs,
-// adds an element, or leaves a javascript: link.
+// adds an element, or leaves a javascript: link. And the page's file access:
+// the asset protocol serves a recording, but not the database, a path that
+// climbs out of the recordings folder, or a system file.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -29,7 +31,7 @@ async function nothingRan(browser, where) {
   assert.deepEqual(found, { flag: null, injected: 0, inlineScripts: 0, jsLinks: 0 }, `after the ${where} payloads`);
 }
 
-test("payloads in a deck, a note and a transcript are shown as text and never run", async () => {
+test("payloads in a deck, a note and a transcript never run; only recordings are served", async () => {
   const dataDir = freshDataDir();
   mkdirSync(join(dataDir, "decks"), { recursive: true });
   const toml = (s) => JSON.stringify(s); // a TOML basic string is a JSON string here
@@ -88,6 +90,29 @@ db.commit()
     assert.ok(shown.includes("<script>window.__xss='transcript-script'</script>"), `the transcript shows the markup as text: ${shown}`);
     await nothingRan(browser, "transcript");
     await screenshot(browser, "xss-transcript");
+
+    // The asset protocol serves recordings for playback, and nothing else.
+    const paths = {
+      recording: join(dataDir, "recordings", "probe.wav"),
+      database: join(dataDir, "starling.db"),
+      climbing: join(dataDir, "recordings", "..", "starling.db"),
+      system: "/etc/passwd",
+    };
+    const served = await browser.executeAsync((paths, done) => {
+      const probe = async (p) => {
+        try {
+          const r = await fetch(window.__TAURI_INTERNALS__.convertFileSrc(p, "asset"));
+          return r.ok ? (await r.arrayBuffer()).byteLength : `refused ${r.status}`;
+        } catch (e) {
+          return `refused (${e.message})`;
+        }
+      };
+      Promise.all(Object.entries(paths).map(async ([k, p]) => [k, await probe(p)])).then((v) => done(Object.fromEntries(v)));
+    }, paths);
+    assert.equal(served.recording, 44 + 32000, `the recording plays: ${JSON.stringify(served)}`);
+    for (const k of ["database", "climbing", "system"]) {
+      assert.match(String(served[k]), /^refused/, `${k} must not be served: ${JSON.stringify(served)}`);
+    }
   } finally {
     await browser.deleteSession();
   }

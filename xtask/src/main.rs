@@ -9,12 +9,14 @@
 //! - `e2e`     only the end-to-end tests (after building what they need)
 //! - `bench`   benchmarks that print figures; `test` ends with their short run
 //! - `fuzz`    coverage-guided fuzzing of the readers of untrusted input
+//! - `package` the .deb from Tauri's bundler (`test` installs and upgrades it)
 
 mod audio;
 mod bench;
 mod e2e;
 mod fuzz;
 mod node;
+mod package;
 mod models;
 mod setup;
 mod startup;
@@ -36,6 +38,8 @@ commands:
   bench     benchmarks with figures: transcription vs faster-whisper, live transcript
             latency, search latency, capture, start-up time and idle memory
             (--short: the quick version CI runs)
+  package   build the .deb (--release: the release build users install;
+            --check: install, start, upgrade and remove it, as `test` does)
   fuzz      fuzz the deck parser, the WAV recovery reader and the backup reader
             (--seconds N per target, default 1800; --target NAME for one)
 ";
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(),
         Some("e2e") => e2e_only(),
         Some("fuzz") => fuzz_cmd(&args[1..]),
+        Some("package") => package_cmd(args.iter().any(|a| a == "--release"), args.iter().any(|a| a == "--check")),
         Some("bench") => bench::run(args.iter().any(|a| a == "--short")),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
@@ -100,6 +105,18 @@ fn e2e_only() -> Result<(), Fail> {
     e2e::run()
 }
 
+fn package_cmd(release: bool, check: bool) -> Result<(), Fail> {
+    setup::all()?;
+    build_ui()?;
+    if !release {
+        cargo(&["build", "--package", "starling-app"])?;
+    }
+    if check {
+        return package::test();
+    }
+    package::build(release)
+}
+
 fn fuzz_cmd(args: &[String]) -> Result<(), Fail> {
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
     let seconds = match value("--seconds") {
@@ -127,6 +144,7 @@ fn test() -> Result<(), Fail> {
     cargo(&["build", "--package", "starling-app", "--locked"])?;
     util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");
     e2e::run()?;
+    package::test()?;
     util::step("benchmarks at a short length (cargo xtask bench for the full one)");
     drop(_mic);
     bench::run(true)

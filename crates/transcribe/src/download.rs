@@ -58,6 +58,31 @@ pub fn base_url() -> String {
         .unwrap_or_else(|| "https://huggingface.co/ggerganov/whisper.cpp/resolve/main".into())
 }
 
+/// The host the catalog's files come from.
+pub const CATALOG_HOST: &str = "huggingface.co";
+
+/// Whether models may be fetched from `url`: over HTTPS from the catalog's
+/// host or the mirror `STARLING_MODEL_URL` names, or over plain HTTP only
+/// from this machine (a local mirror; the tests' server). Returns whether
+/// the transfer must stay on HTTPS (through every redirect).
+pub fn check_source(url: &str) -> Result<bool, TranscribeError> {
+    let refuse = |why: &str| {
+        TranscribeError::Download(format!(
+            "refusing to download from {url}: {why}. Models come only over HTTPS from {CATALOG_HOST} or the mirror STARLING_MODEL_URL names"
+        ))
+    };
+    let uri: ureq::http::Uri = url.parse().map_err(|_| refuse("it is not a valid address"))?;
+    let host = uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let mirror = std::env::var("STARLING_MODEL_URL").ok().and_then(|m| m.parse::<ureq::http::Uri>().ok()).and_then(|m| m.host().map(str::to_string));
+    match uri.scheme_str() {
+        Some("https") if host == CATALOG_HOST || mirror.as_deref() == Some(host) => Ok(true),
+        Some("https") => Err(refuse("it is not the catalog's host")),
+        Some("http") if matches!(host, "127.0.0.1" | "localhost" | "::1") => Ok(false),
+        Some("http") => Err(refuse("it is not HTTPS")),
+        _ => Err(refuse("it is neither HTTPS nor this machine")),
+    }
+}
+
 pub fn find(name: &str) -> Option<&'static CatalogEntry> {
     CATALOG.iter().find(|e| e.name == name)
 }
@@ -74,6 +99,7 @@ pub fn download(
     progress: &mut dyn FnMut(u64, Option<u64>),
     cancel: &AtomicBool,
 ) -> Result<PathBuf, TranscribeError> {
+    let https_only = check_source(url)?;
     let part = dest.with_extension("bin.part");
     if let Some(dir) = dest.parent() {
         std::fs::create_dir_all(dir).map_err(|source| TranscribeError::Write { path: dir.to_path_buf(), source })?;
@@ -84,6 +110,8 @@ pub fn download(
         .timeout_connect(Some(Duration::from_secs(20)))
         .timeout_recv_body(Some(Duration::from_secs(60)))
         .http_status_as_error(false)
+        // A redirect may not leave HTTPS.
+        .https_only(https_only)
         .build()
         .into();
     let mut last_error = String::new();
@@ -189,6 +217,23 @@ fn sha1_of(file: &mut File) -> std::io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn models_come_only_over_https_from_the_catalog_host_or_this_machine() {
+        assert!(check_source("https://huggingface.co/ggerganov/whisper.cpp/resolve/main/ggml-tiny.en.bin").unwrap());
+        assert!(!check_source("http://127.0.0.1:8080/ggml-tiny.en.bin").unwrap());
+        for bad in [
+            "http://huggingface.co/ggml-tiny.en.bin",
+            "https://evil.example/ggml-tiny.en.bin",
+            "https://huggingface.co.evil.example/x.bin",
+            "ftp://huggingface.co/x.bin",
+            "file:///etc/passwd",
+            "not a url",
+        ] {
+            let e = check_source(bad).unwrap_err().to_string();
+            assert!(e.contains("refusing to download") && e.contains("HTTPS"), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn the_recommended_model_is_a_quantised_catalog_entry() {

@@ -286,19 +286,27 @@ impl Suite {
         Ok(())
     }
 
-    fn edit_and_kill(&mut self) -> Result<u32, String> {
-        let (mut child, rx) = watched(&mut self.workload("notes"))?;
+    /// Runs the workload `role` and kills it at a random moment within
+    /// `window_ms` after it is ready; returns the lines it printed, each one
+    /// a step acknowledged before the kill.
+    fn run_until_killed(&mut self, role: &str, window_ms: std::ops::Range<u64>) -> Result<Vec<String>, String> {
+        let (mut child, rx) = watched(&mut self.workload(role))?;
         let started = wait_for(&rx, "ready", Duration::from_secs(20))?;
-        let delay = Duration::from_millis(self.rng.u64(50..1_500));
+        let delay = Duration::from_millis(self.rng.u64(window_ms));
         std::thread::sleep((started + delay).saturating_duration_since(Instant::now()));
         kill(&mut child)?;
-        // Everything printed before the kill was acknowledged to the user.
+        // Let the reader threads take what was printed before the kill.
         std::thread::sleep(Duration::from_millis(100));
+        Ok(rx.try_iter().map(|(_, line)| line).collect())
+    }
+
+    fn edit_and_kill(&mut self) -> Result<u32, String> {
         let mut saved = 0;
-        for (_, line) in rx.try_iter() {
+        for line in self.run_until_killed("notes", 50..1_500)? {
             let mut words = line.split_whitespace();
             if let (Some("saved"), Some(q), Some(rev)) = (words.next(), words.next(), words.next().and_then(|r| r.parse::<u64>().ok())) {
                 self.acked.insert(q.to_string(), rev);
+                // The killed process may have committed one more unprinted.
                 self.next_rev = self.next_rev.max(rev + 2);
                 saved += 1;
             }
@@ -310,13 +318,8 @@ impl Suite {
     }
 
     fn backup_and_kill(&mut self) -> Result<u32, String> {
-        let (mut child, rx) = watched(&mut self.workload("backup"))?;
-        let started = wait_for(&rx, "ready", Duration::from_secs(20))?;
-        let delay = Duration::from_millis(self.rng.u64(100..3_000));
-        std::thread::sleep((started + delay).saturating_duration_since(Instant::now()));
-        kill(&mut child)?;
-        std::thread::sleep(Duration::from_millis(100));
-        Ok(rx.try_iter().filter(|(_, l)| l.starts_with("exported") || l.starts_with("restored")).count() as u32)
+        let lines = self.run_until_killed("backup", 100..3_000)?;
+        Ok(lines.iter().filter(|l| l.starts_with("exported") || l.starts_with("restored")).count() as u32)
     }
 
     fn print(&self, kills: u32, seed: u64, took: Duration) {
