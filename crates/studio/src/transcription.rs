@@ -348,7 +348,14 @@ impl Studio {
         let Some(t) = self.store.transcript(attempt_id)? else {
             return Ok(None);
         };
-        let segments = serde_json::from_str(&t.segments_json).unwrap_or_default();
+        let segments = match serde_json::from_str(&t.segments_json) {
+            Ok(s) => s,
+            Err(e) => {
+                // The text is still there: show it, without word timings.
+                tracing::warn!(attempt_id, error = %e, "the stored word timings cannot be read");
+                untimed(&t.text, t.audio_ms)
+            }
+        };
         Ok(Some(Transcript {
             text: t.text,
             segments,
@@ -356,5 +363,47 @@ impl Studio {
             audio_ms: t.audio_ms as u32,
             elapsed_ms: t.elapsed_ms as u32,
         }))
+    }
+}
+
+/// A transcript's text as one segment of words without times, for a stored
+/// transcript whose word timings cannot be read.
+fn untimed(text: &str, audio_ms: i64) -> Vec<starling_transcribe::Segment> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let words = text
+        .split_whitespace()
+        .map(|w| starling_transcribe::Word { text: w.to_string(), start_ms: 0, end_ms: 0, probability: 0.0 })
+        .collect();
+    vec![starling_transcribe::Segment { start_ms: 0, end_ms: audio_ms.max(0) as u32, text: text.trim().to_string(), words }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use starling_store::AttemptState;
+
+    #[test]
+    fn unreadable_word_timings_still_show_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut studio = Studio::open(DataPaths::new(dir.path())).unwrap();
+        let a = studio.store.begin_attempt("behavior-difficult-bug", "a.wav", 1).unwrap();
+        studio.store.finish_attempt(a.id, AttemptState::Done, Some(900), None).unwrap();
+        let row = StoredTranscript {
+            attempt_id: a.id,
+            model: "tiny.en".into(),
+            text: " I fixed the cache key.".into(),
+            segments_json: "{not json".into(),
+            audio_ms: 900,
+            elapsed_ms: 10,
+            created_ms: 0,
+        };
+        studio.store.save_transcript(&row).unwrap();
+        let t = studio.transcript(a.id).unwrap().unwrap();
+        assert_eq!(t.segments.len(), 1);
+        let words: Vec<&str> = t.segments[0].words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(words, ["I", "fixed", "the", "cache", "key."]);
+        assert_eq!(t.segments[0].end_ms, 900);
     }
 }
