@@ -52,8 +52,8 @@ struct Suite {
     acked: BTreeMap<String, u64>,
     next_rev: u64,
     attempts: usize,
-    /// How long the last uninterrupted transcription run took, in ms.
-    transcription_ms: u64,
+    /// Time per take of the last uninterrupted transcription run, in ms.
+    per_job_ms: u64,
     tally: BTreeMap<Phase, PhaseTally>,
     problems: Vec<String>,
 }
@@ -151,7 +151,7 @@ impl Suite {
             acked: BTreeMap::new(),
             next_rev: 1,
             attempts: 0,
-            transcription_ms: 3_000,
+            per_job_ms: 1_500,
             tally: BTreeMap::new(),
             problems: Vec::new(),
         };
@@ -241,20 +241,35 @@ impl Suite {
     }
 
     fn transcribe_and_kill(&mut self) -> Result<u32, String> {
-        self.add_spoken_attempt()?;
-        self.add_spoken_attempt()?;
-        let (mut child, rx) = watched(&mut self.workload("transcribe"))?;
-        let started = wait_for(&rx, "transcribing", Duration::from_secs(30))?;
-        // A random moment within the time the last full run took.
-        let delay = Duration::from_millis(self.rng.u64(100..(self.transcription_ms * 9 / 10).max(300)));
-        std::thread::sleep((started + delay).saturating_duration_since(Instant::now()));
-        let finished_before = rx.try_iter().filter(|(_, l)| l.starts_with("done")).count() as u32;
-        kill(&mut child)?;
+        // The kill must land while the worker is busy. The moment is drawn
+        // within the expected length of this run (jobs × the last measured
+        // time per job); a run that still ends first is not a kill, so the
+        // window halves and the phase tries again with new takes.
+        let mut finished_before = 0;
+        let mut landed = false;
+        for attempt in 0..5 {
+            self.add_spoken_attempt()?;
+            self.add_spoken_attempt()?;
+            let (mut child, rx) = watched(&mut self.workload("transcribe"))?;
+            let started = wait_for(&rx, "transcribing", Duration::from_secs(30))?;
+            let jobs = self.pending_jobs()?.max(1);
+            let window = (self.per_job_ms * jobs * 9 / 10) >> attempt;
+            let delay = Duration::from_millis(self.rng.u64(100..window.max(200)));
+            std::thread::sleep((started + delay).saturating_duration_since(Instant::now()));
+            finished_before += rx.try_iter().filter(|(_, l)| l.starts_with("done")).count() as u32;
+            if child.try_wait().map_err(|e| e.to_string())?.is_none() {
+                kill(&mut child)?;
+                landed = true;
+                break;
+            }
+        }
+        if !landed {
+            return Err("five transcription runs in a row ended before the kill".into());
+        }
         // Started again, the app takes up what was interrupted and finishes it.
         let (mut again, rx) = watched(&mut self.workload("transcribe"))?;
         let restarted = wait_for(&rx, "transcribing", Duration::from_secs(30))?;
         let deadline = Instant::now() + Duration::from_secs(300);
-        let mut failures = Vec::new();
         while again.try_wait().map_err(|e| e.to_string())?.is_none() {
             if Instant::now() > deadline {
                 let _ = again.kill();
@@ -262,18 +277,27 @@ impl Suite {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        self.transcription_ms = restarted.elapsed().as_millis() as u64;
-        failures.extend(rx.try_iter().filter(|(_, l)| l.starts_with("failed")).map(|(_, l)| l));
+        let lines: Vec<String> = rx.try_iter().map(|(_, l)| l).collect();
+        let done = lines.iter().filter(|l| l.starts_with("done")).count() as u64;
+        if done > 0 {
+            self.per_job_ms = restarted.elapsed().as_millis() as u64 / done;
+        }
+        let failures: Vec<&String> = lines.iter().filter(|l| l.starts_with("failed")).collect();
         if !failures.is_empty() {
             return Err(format!("transcriptions failed after the restart: {failures:?}"));
         }
-        let store = Store::open(&self.paths.database()).map_err(|e| e.to_string())?;
-        let waiting = store.attempts_awaiting_transcription().map_err(|e| e.to_string())?;
-        if !waiting.is_empty() {
-            self.tally.entry(Phase::Transcription).or_default().unrecovered += waiting.len() as u32;
-            return Err(format!("{} takes still have no transcript after the restart", waiting.len()));
+        let waiting = self.pending_jobs()?;
+        if waiting > 0 {
+            self.tally.entry(Phase::Transcription).or_default().unrecovered += waiting as u32;
+            return Err(format!("{waiting} takes still have no transcript after the restart"));
         }
         Ok(finished_before)
+    }
+
+    /// Takes waiting for a transcript (queued or interrupted included).
+    fn pending_jobs(&self) -> Result<u64, String> {
+        let store = Store::open(&self.paths.database()).map_err(|e| e.to_string())?;
+        Ok(store.attempts_awaiting_transcription().map_err(|e| e.to_string())?.len() as u64)
     }
 
     fn add_spoken_attempt(&mut self) -> Result<(), String> {
