@@ -85,6 +85,7 @@ pub fn main() {
             eprintln!("  - {p}");
         }
         eprintln!("repeat with STARLING_CRASH_SEED={seed}");
+        drop(suite); // removes its temporary data folder
         std::process::exit(1);
     }
 }
