@@ -61,6 +61,7 @@ pub fn main() {
         println!("{name:<38} {result:<7} {short}{}", if text.chars().count() > 150 { "…" } else { "" });
     }
     if failed > 0 {
+        drop(env); // removes its temporary folder
         std::process::exit(1);
     }
 }
