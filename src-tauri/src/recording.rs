@@ -10,7 +10,7 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use starling_capture::RecordOptions;
 use starling_store::Attempt;
 use starling_studio::recording::{LiveRequest, PendingLive};
-use starling_studio::transcription::TranscriptionEvent;
+use starling_studio::transcription::{TranscriptionEvent, WorkerCommand};
 use starling_studio::{IpcError, MicrophoneList, RecordingEvent};
 
 use crate::state::AppState;
@@ -46,7 +46,7 @@ pub async fn start_recording(
             max_duration: Some(Duration::from_secs(max_seconds.clamp(10, 3_600) as u64)),
             ..RecordOptions::default()
         };
-        let live = std::env::current_exe().ok().map(|program| {
+        let live = WorkerCommand::current_exe().ok().map(|WorkerCommand { program, .. }| {
             let channel = on_event.clone();
             LiveRequest {
                 program,

@@ -3,6 +3,8 @@
 //!
 //! - transcription: Starling's pipeline against faster-whisper (PyPI, int8,
 //!   greedy) on the same spoken answer, model weights and threads;
+//! - whisper.cpp's portable build and its builds for newer processors,
+//!   against a `-march=native` build (`cpu_bench.rs`);
 //! - stop-to-final-transcript latency with the live transcript, against
 //!   transcribing the whole file after stop;
 //! - search latency over a large store, against a `LIKE` scan;
@@ -104,6 +106,13 @@ fn cargo_bench(package: &str, bench: &str, envs: &[(&str, &std::ffi::OsStr)]) ->
     let mut cmd = Command::new(cargo_bin());
     cmd.args(["bench", "--package", package, "--bench", bench])
         .current_dir(repo_root());
+    // What runs whisper.cpp is built as the app would choose it on this
+    // processor (see crate::cpu), not the portable build.
+    if matches!(package, "starling-transcribe" | "starling-cli") {
+        if let Some(level) = crate::cpu::best_level()? {
+            crate::cpu::for_level(&mut cmd, &level);
+        }
+    }
     for (k, v) in envs {
         cmd.env(k, v);
     }
@@ -127,6 +136,8 @@ pub fn run(short: bool) -> Result<(), Fail> {
             ("STARLING_BENCH_PYTHON", python.as_os_str()),
         ],
     )?;
+
+    crate::cpu_bench::run(short, &wav, &reference)?;
 
     step("benchmark: stop-to-final-transcript latency, live transcript vs one pass");
     // About two minutes (both answers), three runs, both models; short: the

@@ -1,6 +1,7 @@
 //! `cargo xtask`: Starling's project automation, in Rust so it runs the same on
 //! every machine. It depends on nothing but the standard library, so it builds
-//! before any system package is installed.
+//! before any system package is installed (`tests/no_system_libraries.rs`
+//! keeps it that way).
 //!
 //! - `setup`   install what building, running and testing need
 //! - `run`     set up, build the UI and start the app
@@ -10,10 +11,14 @@
 //! - `bench`   benchmarks that print figures; `test` ends with their short run
 //! - `fuzz`    coverage-guided fuzzing of the readers of untrusted input
 //! - `package` the .deb from Tauri's bundler (`test` installs and upgrades it)
+//! - `fresh`   `./x test` in a new minimal Debian 12 root: the fresh-machine proof
 
 mod audio;
 mod bench;
+mod cpu;
+mod cpu_bench;
 mod e2e;
+mod fresh;
 mod fuzz;
 mod node;
 mod package;
@@ -30,7 +35,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   setup     install system packages, npm packages and tauri-driver as needed
-  run       set up, build the UI and start Starling (extra args go to the app)
+  run       set up, build the UI and start Starling (extra args go to the app;
+            --native: whisper.cpp for this machine's processor only)
   test      set up and run every test (Rust, UI unit, end-to-end in the real window),
             then the benchmarks at a short length
   codegen   regenerate ui/src/lib/bindings.ts from the Rust types
@@ -39,13 +45,20 @@ commands:
             latency, search latency, capture, start-up time and idle memory
             (--short: the quick version CI runs)
   package   build the .deb (--release: the release build users install;
-            --check: install, start, upgrade and remove it, as `test` does)
+            --check: install, start, upgrade and remove it, as `test` does;
+            --native: for this machine's processor only, not for others)
+  fresh     run `./x test` in a new minimal Debian 12 root, as on a fresh machine
+            (needs root; about an hour; --keep leaves the root for a look)
   fuzz      fuzz the deck parser, the WAV recovery reader and the backup reader
             (--seconds N per target, default 1800; --target NAME for one)
 ";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if matches!(args.first().map(String::as_str), Some("run" | "package")) && args.iter().any(|a| a == "--native") {
+        args.retain(|a| a != "--native");
+        cpu::use_native();
+    }
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::all(),
         Some("run") => run(&args[1..]),
@@ -53,6 +66,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(),
         Some("e2e") => e2e_only(),
         Some("fuzz") => fuzz_cmd(&args[1..]),
+        Some("fresh") => fresh::run(args.iter().any(|a| a == "--keep")),
         Some("package") => package_cmd(args.iter().any(|a| a == "--release"), args.iter().any(|a| a == "--check")),
         Some("bench") => bench::run(args.iter().any(|a| a == "--short")),
         Some("help") | Some("--help") | Some("-h") | None => {
@@ -79,6 +93,7 @@ fn run(app_args: &[String]) -> Result<(), Fail> {
     setup::system_packages(false)?;
     setup::npm_packages(&repo_root().join("ui"))?;
     build_ui()?;
+    cpu::build_workers("debug")?;
     util::step("building and starting Starling");
     let mut args = vec!["run", "--package", "starling-app", "--"];
     args.extend(app_args.iter().map(String::as_str));
@@ -101,6 +116,7 @@ fn e2e_only() -> Result<(), Fail> {
     models::prepare()?;
     build_ui()?;
     cargo(&["build", "--package", "starling-app"])?;
+    cpu::build_workers("debug")?;
     util::step("end-to-end tests in the real app window (Xvfb + tauri-driver)");
     e2e::run()
 }
@@ -110,6 +126,7 @@ fn package_cmd(release: bool, check: bool) -> Result<(), Fail> {
     build_ui()?;
     if !release {
         cargo(&["build", "--package", "starling-app"])?;
+        cpu::build_workers("debug")?;
     }
     if check {
         return package::test();
@@ -136,6 +153,9 @@ fn test() -> Result<(), Fail> {
     build_ui()?;
     let _mic = audio::VirtualMic::start()?;
     models::prepare()?;
+    // Before the tests: the command line's transcriptions start the worker
+    // build for this processor, as installed apps do.
+    cpu::build_workers("debug")?;
     util::step("Rust: unit and integration tests, including those that need the virtual microphone or a model");
     cargo(&["test", "--workspace", "--locked", "--", "--include-ignored"])?;
     util::step("fuzzing at smoke length (cargo xtask fuzz for the long run)");

@@ -45,7 +45,7 @@ fn tauri(args: &[&str]) -> Result<(), Fail> {
 /// Bundles the .deb of the build in `profile` (`debug` or `release`) at
 /// `version`; returns its path.
 fn bundle(profile: &str, version: &str) -> Result<PathBuf, Fail> {
-    let config = format!("{{\"version\":\"{version}\"}}");
+    let config = format!("{{\"version\":\"{version}\",{}}}", worker_files(profile)?);
     let mut args = vec!["bundle", "--bundles", "deb", "--config", &config];
     if profile == "debug" {
         args.push("--debug");
@@ -59,8 +59,10 @@ fn bundle(profile: &str, version: &str) -> Result<PathBuf, Fail> {
 pub fn build(release: bool) -> Result<(), Fail> {
     let version = workspace_version()?;
     if release {
+        crate::cpu::build_workers("release")?;
         step("building the release app and its .deb (tauri build)");
-        tauri(&["build", "--bundles", "deb"])?;
+        let config = format!("{{{}}}", worker_files("release")?);
+        tauri(&["build", "--bundles", "deb", "--config", &config])?;
         println!("xtask: {}", target_dir().join("release/bundle/deb").display());
         Ok(())
     } else {
@@ -68,6 +70,28 @@ pub fn build(release: bool) -> Result<(), Fail> {
         println!("xtask: wrote {}", deb.display());
         Ok(())
     }
+}
+
+/// Where the package installs the worker builds for newer processors;
+/// `starling_transcribe::cpu` looks there (`../lib/starling` from the binary).
+const WORKER_DIR: &str = "/usr/lib/starling";
+
+/// The `bundle.linux.deb.files` part of a config patch that puts every worker
+/// build of `profile` (see `crate::cpu`) into the package.
+fn worker_files(profile: &str) -> Result<String, Fail> {
+    let dir = target_dir().join(profile);
+    let mut files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(crate::cpu::WORKER_PREFIX) && !name.ends_with(".installing") {
+                let src = e.path().to_string_lossy().replace('\\', "\\\\").replace('"', "\\\"");
+                files.push(format!("\"{WORKER_DIR}/{name}\":\"{src}\""));
+            }
+        }
+    }
+    files.sort();
+    Ok(format!("\"bundle\":{{\"linux\":{{\"deb\":{{\"files\":{{{}}}}}}}}}", files.join(",")))
 }
 
 fn workspace_version() -> Result<String, Fail> {
@@ -163,6 +187,17 @@ pub fn test() -> Result<(), Fail> {
         return Err(Fail::msg(format!("after installing, dpkg reports {:?}, not {version}", installed_version())));
     }
     let first = launch(&home, display)?;
+    // The binaries inside the package on older processors (qemu-user), as
+    // the workspace's own are checked in the Rust tests.
+    step("packaging: the installed binaries' transcription on emulated older processors");
+    crate::models::prepare()?;
+    run_cmd(
+        Command::new(crate::util::cargo_bin())
+            .args(["test", "--locked", "--package", "starling-cli", "--test", "portable_cpu", "--", "--include-ignored", "--nocapture"])
+            .env("STARLING_CPU_TEST_BIN", INSTALLED_BIN)
+            .current_dir(repo_root()),
+    )?;
+    let workers = std::fs::read_dir(WORKER_DIR).map(|d| d.count()).unwrap_or(0);
     let db = data.join("starling.db");
     if !db.exists() {
         return Err(Fail::msg(format!("the installed app did not create its database in the app data folder {}", data.display())));
@@ -204,6 +239,7 @@ pub fn test() -> Result<(), Fail> {
     println!("\npackage test: .deb {size_mib:.1} MiB (debug build)");
     println!("  installed {version}: interactive after {} ms; database in ~/.local/share/dev.starling.studio", first.as_millis());
     println!("  upgraded to {next}: interactive after {} ms; the note and the user's deck kept, the deck listed", second.as_millis());
+    println!("  {workers} worker build(s) for newer processors in {WORKER_DIR}; transcription under qemu-user matched the native run");
     println!("  removed: the data folder kept");
     Ok(())
 }

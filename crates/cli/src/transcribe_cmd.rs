@@ -6,9 +6,9 @@ use std::sync::atomic::AtomicBool;
 
 use clap::{Args, Subcommand};
 
-use starling_studio::transcription::WorkerCommand;
+use starling_studio::transcription::{self, WorkerCommand};
 use starling_studio::{DataPaths, Studio, StudioError};
-use starling_transcribe::{audio, TranscribeOptions, Transcriber, WhisperTranscriber};
+use starling_transcribe::audio;
 
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
@@ -60,17 +60,21 @@ fn fail(e: impl std::fmt::Display) -> ExitCode {
 }
 
 pub fn transcribe(args: TranscribeArgs) -> ExitCode {
-    let run = || -> Result<starling_transcribe::Transcript, StudioError> {
-        let samples = audio::load_wav(&args.file)?;
-        let studio = studio()?;
+    // whisper.cpp runs in a worker process, as in the app: the same build for
+    // this processor is chosen (see `starling_transcribe::cpu`), and a crash
+    // inside it is reported instead of taking this process down.
+    let run = || -> Result<starling_transcribe::Transcript, String> {
+        // Refuse what is not a readable WAV before looking for a model.
+        audio::load_wav(&args.file).map_err(|e| e.to_string())?;
+        let studio = studio().map_err(|e| e.to_string())?;
         let model = match &args.model {
-            Some(m) => studio.resolve_model(m)?,
-            None => PathBuf::from(studio.default_model()?.ok_or(StudioError::NoModel)?.path),
+            Some(m) => studio.resolve_model(m).map_err(|e| e.to_string())?,
+            None => PathBuf::from(
+                studio.default_model().map_err(|e| e.to_string())?.ok_or_else(|| StudioError::NoModel.to_string())?.path,
+            ),
         };
-        let mut engine = WhisperTranscriber::load(&model)?;
-        let opts = TranscribeOptions { beam_size: args.beam, ..TranscribeOptions::default() };
-        let cancel = AtomicBool::new(false);
-        Ok(engine.transcribe(&samples, &opts, &mut |_| {}, &cancel)?)
+        let worker = WorkerCommand::current_exe().map_err(|e| format!("cannot find Starling's own program: {e}"))?;
+        transcription::transcribe_file(&worker, &model, &args.file, args.beam, &mut |_| {}).map_err(|e| e.to_string())
     };
     match run() {
         Ok(t) if args.json => match serde_json::to_string_pretty(&t) {
@@ -117,6 +121,10 @@ pub fn models(cmd: ModelsCommand) -> ExitCode {
                 }
                 for m in list {
                     println!("{} {:<24} {:>7.1} MB  {}", if m.is_default { "*" } else { " " }, m.name, m.bytes as f64 / 1e6, m.path);
+                }
+                if let Ok(exe) = std::env::current_exe() {
+                    let (program, level) = starling_transcribe::cpu::worker_program(&exe);
+                    println!("Transcription on this processor uses whisper.cpp built for {level}: {}", program.display());
                 }
                 ExitCode::SUCCESS
             }

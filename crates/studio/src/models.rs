@@ -185,7 +185,7 @@ impl Studio {
         let clip = models_dir.join(".benchmark.wav");
         std::fs::write(&clip, CLIP_WAV).map_err(|source| TranscribeError::Write { path: clip.clone(), source })?;
         let current = std::sync::Mutex::new(None);
-        let t = crate::transcription::run_worker(worker, model, &clip, -1, &current, &mut |_| {})
+        let t = crate::transcription::run_worker(worker, model, &clip, None, -1, &current, &mut |_| {})
             .map_err(|e| TranscribeError::Engine(e.to_string()))?;
         Ok(ModelMeasurement {
             wer: starling_transcribe::wer::wer(CLIP_TEXT, &t.text) as f32,

@@ -45,10 +45,14 @@ pub struct WorkerCommand {
 }
 
 impl WorkerCommand {
-    /// This very executable in worker mode.
+    /// This very executable in worker mode, or the build of it for a newer
+    /// instruction set when one is installed and this processor runs it
+    /// (see [`starling_transcribe::cpu`]).
     pub fn current_exe() -> std::io::Result<Self> {
+        let (program, level) = starling_transcribe::cpu::worker_program(&std::env::current_exe()?);
+        tracing::debug!(program = %program.display(), %level, "transcription worker");
         Ok(WorkerCommand {
-            program: std::env::current_exe()?,
+            program,
             prefix: vec!["__transcribe-worker".into()],
         })
     }
@@ -182,10 +186,24 @@ fn run_job(
         worker,
         &job.model,
         &job.wav,
+        None,
         job.attempt_id,
         current,
         progress,
     )
+}
+
+/// Transcribes one WAV file in a worker process and waits for it, as the
+/// command line's `transcribe` does: the same worker (and the same choice of
+/// whisper.cpp build for this processor) as the app's transcriptions.
+pub fn transcribe_file(
+    worker: &WorkerCommand,
+    model: &std::path::Path,
+    wav: &std::path::Path,
+    beam: Option<usize>,
+    progress: &mut dyn FnMut(u8),
+) -> Result<Transcript, JobError> {
+    run_worker(worker, model, wav, beam, 0, &Mutex::new(None), progress)
 }
 
 /// Runs one worker process on `wav` with `model` and collects its transcript.
@@ -195,6 +213,7 @@ pub(crate) fn run_worker(
     worker: &WorkerCommand,
     model: &std::path::Path,
     wav: &std::path::Path,
+    beam: Option<usize>,
     tag: i64,
     current: &Mutex<Option<(i64, Child)>>,
     progress: &mut dyn FnMut(u8),
@@ -205,6 +224,9 @@ pub(crate) fn run_worker(
         .arg(model)
         .arg("--wav")
         .arg(wav);
+    if let Some(beam) = beam {
+        cmd.arg("--beam").arg(beam.to_string());
+    }
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::null())
         .stdin(Stdio::null());

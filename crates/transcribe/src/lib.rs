@@ -11,10 +11,13 @@
 //! - [`live`]: cutting a recording into stretches at pauses while it is made,
 //!   and stitching their transcripts back together.
 //! - [`wer`]: word error rate, for tests and the model table.
+//! - [`cpu`]: which build of whisper.cpp (portable, or one for a newer
+//!   instruction set) runs on this processor.
 
 pub mod audio;
 pub mod benchmark;
 pub mod convert;
+pub mod cpu;
 pub mod ct2;
 pub mod download;
 pub mod engine;

@@ -1,0 +1,179 @@
+//! Builds of the transcription worker for newer x86-64 instruction sets.
+//!
+//! The app itself (and everything `cargo build` makes) uses a plain x86-64
+//! build of whisper.cpp (`.cargo/config.toml`). For each faster level in
+//! `crates/transcribe/cpu/levels.txt` this builds `starling-cli` again with
+//! that level's ggml options turned on, in a target folder of its own, and
+//! copies it beside the app's binaries as `starling-worker-<level>`, where
+//! `starling_transcribe::cpu` finds it at run time.
+//!
+//! `--native` builds (`GGML_NATIVE=ON`, for people building for their own
+//! machine) need none: their own binary is already the fastest.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{cargo_bin, repo_root, run_cmd, step, target_dir, Fail};
+
+/// The name a worker build is installed under (shared with
+/// `starling_transcribe::cpu::WORKER_PREFIX`).
+pub const WORKER_PREFIX: &str = "starling-worker-";
+
+/// One faster level: its name, the processor features it needs and the
+/// ggml options it turns on.
+pub struct Level {
+    pub name: String,
+    pub features: Vec<String>,
+    pub ggml_options: Vec<String>,
+}
+
+/// The levels of `crates/transcribe/cpu/levels.txt`, slowest first.
+pub fn levels() -> Result<Vec<Level>, Fail> {
+    let path = repo_root().join("crates/transcribe/cpu/levels.txt");
+    let text = std::fs::read_to_string(&path).map_err(|e| Fail::msg(format!("cannot read {}: {e}", path.display())))?;
+    let mut levels = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+        match parts.as_slice() {
+            [name, features, options] if !name.is_empty() && !options.is_empty() => levels.push(Level {
+                name: name.to_string(),
+                features: features.split_whitespace().map(str::to_string).collect(),
+                ggml_options: options.split_whitespace().map(str::to_string).collect(),
+            }),
+            _ => {
+                return Err(Fail::msg(format!(
+                    "{}:{}: expected `level | features | ggml options`, found `{line}`",
+                    path.display(),
+                    n + 1
+                )))
+            }
+        }
+    }
+    Ok(levels)
+}
+
+/// The fastest level this machine's processor runs, if any (the benchmarks
+/// measure the build the app would choose here).
+pub fn best_level() -> Result<Option<Level>, Fail> {
+    Ok(levels()?.into_iter().rev().find(runs_here))
+}
+
+/// Whether this machine's processor has every feature `level` needs.
+pub fn runs_here(level: &Level) -> bool {
+    level.features.iter().all(|f| has_feature(f))
+}
+
+/// The same check as `starling_transcribe::cpu::has_feature`.
+fn has_feature(feature: &str) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        match feature {
+            "sse4.2" => std::arch::is_x86_feature_detected!("sse4.2"),
+            "avx" => std::arch::is_x86_feature_detected!("avx"),
+            "avx2" => std::arch::is_x86_feature_detected!("avx2"),
+            "fma" => std::arch::is_x86_feature_detected!("fma"),
+            "f16c" => std::arch::is_x86_feature_detected!("f16c"),
+            "bmi2" => std::arch::is_x86_feature_detected!("bmi2"),
+            "avx512f" => std::arch::is_x86_feature_detected!("avx512f"),
+            "avx512bw" => std::arch::is_x86_feature_detected!("avx512bw"),
+            "avx512cd" => std::arch::is_x86_feature_detected!("avx512cd"),
+            "avx512dq" => std::arch::is_x86_feature_detected!("avx512dq"),
+            "avx512vl" => std::arch::is_x86_feature_detected!("avx512vl"),
+            _ => false,
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = feature;
+        false
+    }
+}
+
+/// The target folder of a level's builds.
+pub fn level_target(level: &Level) -> PathBuf {
+    target_dir().join("cpu").join(&level.name)
+}
+
+/// Points `cmd` (a cargo command) at `level`'s build: its target folder and
+/// its ggml options.
+pub fn for_level(cmd: &mut Command, level: &Level) {
+    cmd.env("CARGO_TARGET_DIR", level_target(level));
+    for option in &level.ggml_options {
+        cmd.env(option, "ON");
+    }
+}
+
+/// Whether this build asked for `-march=native` (then no worker builds).
+pub fn native() -> bool {
+    std::env::var("GGML_NATIVE").is_ok_and(|v| v.eq_ignore_ascii_case("on") || v == "1")
+}
+
+/// Turns on `--native`: whisper.cpp for this machine's processor, built in
+/// `<target>/native` so it never mixes with the portable build.
+pub fn use_native() {
+    let dir = target_dir().join("native");
+    std::env::set_var("GGML_NATIVE", "ON");
+    std::env::set_var("CARGO_TARGET_DIR", dir);
+}
+
+/// Builds every worker level for `profile` (`debug` or `release`) and puts
+/// it beside the app; returns the installed files. Removes stale worker
+/// builds in a native build.
+pub fn build_workers(profile: &str) -> Result<Vec<PathBuf>, Fail> {
+    let out_dir = target_dir().join(profile);
+    if native() || !cfg!(target_arch = "x86_64") {
+        remove_workers(&out_dir);
+        return Ok(Vec::new());
+    }
+    let mut installed = Vec::new();
+    for level in levels()? {
+        step(&format!("building the transcription worker for {} ({} on)", level.name, level.ggml_options.join(" ")));
+        let mut cmd = Command::new(cargo_bin());
+        cmd.args(["build", "--locked", "--package", "starling-cli", "--bin", "starling-cli"]).current_dir(repo_root());
+        if profile == "release" {
+            cmd.arg("--release");
+        }
+        for_level(&mut cmd, &level);
+        run_cmd(&mut cmd)?;
+        let built = level_target(&level).join(profile).join("starling-cli");
+        let dest = out_dir.join(format!("{WORKER_PREFIX}{}", level.name));
+        install(&built, &dest)?;
+        installed.push(dest);
+    }
+    Ok(installed)
+}
+
+/// Copies `from` to `to` through a temporary name, so a worker that is
+/// running from `to` keeps its file.
+fn install(from: &Path, to: &Path) -> Result<(), Fail> {
+    let err = |e: std::io::Error| Fail::msg(format!("cannot install {} as {}: {e}", from.display(), to.display()));
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let tmp = to.with_extension("installing");
+    std::fs::copy(from, &tmp).map_err(err)?;
+    std::fs::rename(&tmp, to).map_err(err)
+}
+
+fn remove_workers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(WORKER_PREFIX) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_level_table_reads() {
+        let levels = super::levels().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!levels.is_empty());
+        assert!(levels.iter().all(|l| l.ggml_options.iter().all(|o| o.starts_with("GGML_"))));
+    }
+}
