@@ -109,7 +109,7 @@ fn cargo_bench(package: &str, bench: &str, envs: &[(&str, &std::ffi::OsStr)]) ->
     // What runs whisper.cpp is built as the app would choose it on this
     // processor (see crate::cpu), not the portable build.
     if matches!(package, "starling-transcribe" | "starling-cli") {
-        if let Some(level) = crate::cpu::best_level()? {
+        if let Some(level) = crate::cpu::chosen_level()? {
             crate::cpu::for_level(&mut cmd, &level);
         }
     }
@@ -122,6 +122,9 @@ fn cargo_bench(package: &str, bench: &str, envs: &[(&str, &std::ffi::OsStr)]) ->
 pub fn run(short: bool) -> Result<(), Fail> {
     setup::system_packages(true)?;
     models::prepare()?;
+    // The worker builds and the command line that chooses among them.
+    crate::util::cargo(&["build", "--locked", "--package", "starling-cli"])?;
+    crate::cpu::build_workers("debug")?;
     let python = faster_whisper()?;
     let dir = crate::util::target_dir().join("bench");
     let (wav, reference) = spoken_answer(short, &dir)?;

@@ -13,17 +13,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{cargo_bin, repo_root, run_cmd, step, target_dir, Fail};
+use crate::util::{cargo_bin, output, repo_root, run_cmd, step, target_dir, Fail};
 
 /// The name a worker build is installed under (shared with
 /// `starling_transcribe::cpu::WORKER_PREFIX`).
 pub const WORKER_PREFIX: &str = "starling-worker-";
 
-/// One faster level: its name, the processor features it needs and the
-/// ggml options it turns on.
+/// One faster level: its name and the ggml options it turns on.
 pub struct Level {
     pub name: String,
-    pub features: Vec<String>,
     pub ggml_options: Vec<String>,
 }
 
@@ -39,9 +37,8 @@ pub fn levels() -> Result<Vec<Level>, Fail> {
         }
         let parts: Vec<&str> = line.split('|').map(str::trim).collect();
         match parts.as_slice() {
-            [name, features, options] if !name.is_empty() && !options.is_empty() => levels.push(Level {
+            [name, _features, options] if !name.is_empty() && !options.is_empty() => levels.push(Level {
                 name: name.to_string(),
-                features: features.split_whitespace().map(str::to_string).collect(),
                 ggml_options: options.split_whitespace().map(str::to_string).collect(),
             }),
             _ => {
@@ -56,41 +53,21 @@ pub fn levels() -> Result<Vec<Level>, Fail> {
     Ok(levels)
 }
 
-/// The fastest level this machine's processor runs, if any (the benchmarks
-/// measure the build the app would choose here).
-pub fn best_level() -> Result<Option<Level>, Fail> {
-    Ok(levels()?.into_iter().rev().find(runs_here))
-}
-
-/// Whether this machine's processor has every feature `level` needs.
-pub fn runs_here(level: &Level) -> bool {
-    level.features.iter().all(|f| has_feature(f))
-}
-
-/// The same check as `starling_transcribe::cpu::has_feature`.
-fn has_feature(feature: &str) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        match feature {
-            "sse4.2" => std::arch::is_x86_feature_detected!("sse4.2"),
-            "avx" => std::arch::is_x86_feature_detected!("avx"),
-            "avx2" => std::arch::is_x86_feature_detected!("avx2"),
-            "fma" => std::arch::is_x86_feature_detected!("fma"),
-            "f16c" => std::arch::is_x86_feature_detected!("f16c"),
-            "bmi2" => std::arch::is_x86_feature_detected!("bmi2"),
-            "avx512f" => std::arch::is_x86_feature_detected!("avx512f"),
-            "avx512bw" => std::arch::is_x86_feature_detected!("avx512bw"),
-            "avx512cd" => std::arch::is_x86_feature_detected!("avx512cd"),
-            "avx512dq" => std::arch::is_x86_feature_detected!("avx512dq"),
-            "avx512vl" => std::arch::is_x86_feature_detected!("avx512vl"),
-            _ => false,
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = feature;
-        false
-    }
+/// The level the built command line chooses on this processor, asked of it
+/// (`starling-cli models list` names the build), so xtask never second-
+/// guesses `starling_transcribe::cpu`. `None`: the portable build.
+pub fn chosen_level() -> Result<Option<Level>, Fail> {
+    let cli = target_dir().join("debug/starling-cli");
+    let data = target_dir().join("cpu-level-probe");
+    let listing = output(Command::new(&cli).args(["models", "list"]).env("STARLING_DATA_DIR", &data).env_remove("STARLING_CPU_LEVEL"));
+    let _ = std::fs::remove_dir_all(&data);
+    let listing = listing.ok_or_else(|| Fail::msg(format!("`{} models list` failed; build it first", cli.display())))?;
+    let name = listing
+        .lines()
+        .find_map(|l| l.strip_prefix("Transcription on this processor uses whisper.cpp built for "))
+        .and_then(|rest| rest.split(':').next())
+        .ok_or_else(|| Fail::msg(format!("`{} models list` names no whisper.cpp build", cli.display())))?;
+    Ok(levels()?.into_iter().find(|l| l.name == name))
 }
 
 /// The target folder of a level's builds.

@@ -21,10 +21,15 @@ struct Build {
 fn builds() -> Result<Vec<Build>, Fail> {
     let debug = target_dir().join("debug");
     let mut list = vec![Build { label: "x86-64 (portable)".into(), program: debug.join("starling-cli") }];
-    for level in cpu::levels()? {
-        let program = debug.join(format!("{}{}", cpu::WORKER_PREFIX, level.name));
-        if program.is_file() && cpu::runs_here(&level) {
+    // Every level up to the one the app chooses here (the faster ones do not
+    // run on this processor).
+    if let Some(chosen) = cpu::chosen_level()? {
+        for level in cpu::levels()? {
+            let program = debug.join(format!("{}{}", cpu::WORKER_PREFIX, level.name));
             list.push(Build { label: level.name.clone(), program });
+            if level.name == chosen.name {
+                break;
+            }
         }
     }
     step("building the native reference (-march=native) for the build benchmark");

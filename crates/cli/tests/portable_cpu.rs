@@ -1,9 +1,13 @@
 //! The built command line on processors older than this one, emulated by
-//! `qemu-x86_64 -cpu MODEL` (Debian's qemu-user): each must choose a
-//! whisper.cpp build it can run, and that build must give the same
-//! transcript as the native run. Two controls show that the emulation really
-//! lacks the newer instructions: a build for a newer level dies there with
-//! SIGILL, as the app did before its builds became portable.
+//! `qemu-x86_64 -cpu MODEL` (Debian's qemu-user) — a basic x86-64 (no AVX)
+//! and a Haswell (AVX2, no AVX-512): each must choose a whisper.cpp build it
+//! can run, and that build must read exactly the words it reads natively.
+//! Natively, `starling transcribe` must run the build it chooses, and the
+//! builds must agree with each other closely (they sum floating point in
+//! another order, which can tip a near tie between two words). Controls show
+//! that the emulation really lacks the newer instructions: a build for a
+//! newer level dies there with SIGILL, as the app did before its builds
+//! became portable.
 //!
 //! `STARLING_CPU_TEST_BIN` names the binary to check (default: this
 //! workspace's `starling-cli`); the package test points it at the installed
@@ -16,7 +20,7 @@ use std::process::{Command, Output};
 use starling_transcribe::cpu::{self, PORTABLE, WORKER_PREFIX};
 use starling_transcribe::Transcript;
 
-const ANSWER: &str = "I measured each query, added an index, and the page loaded in one second.";
+const ANSWER: &str = "The situation was a slow reporting page. My task was to make it fast before the release.";
 
 fn binary() -> PathBuf {
     std::env::var_os("STARLING_CPU_TEST_BIN").map(PathBuf::from).unwrap_or_else(|| env!("CARGO_BIN_EXE_starling-cli").into())
@@ -84,28 +88,49 @@ fn older_processors_choose_a_build_they_run_and_read_the_same_words() {
     let wav = data.path().join("answer.wav");
     assert!(Command::new("espeak-ng").arg("-w").arg(&wav).arg(ANSWER).status().unwrap().success());
 
-    // Natively: the command line's own transcription, with the build this
-    // machine chooses.
+    let dir = bin.parent().unwrap().to_path_buf();
+    let build_path = |level: &str| -> Option<PathBuf> {
+        if level == PORTABLE {
+            return Some(bin.clone());
+        }
+        [dir.join(format!("{WORKER_PREFIX}{level}")), dir.join("../lib/starling").join(format!("{WORKER_PREFIX}{level}"))]
+            .into_iter()
+            .find(|p| p.is_file())
+    };
+    let installed: Vec<String> = cpu::levels().into_iter().map(|l| l.name).filter(|name| build_path(name).is_some()).collect();
+
+    // Natively: each build's transcript, and the command line's own
+    // transcription, which must be that of the build it chooses here.
+    let native_run = |level: &str| worker(&build_path(level).unwrap(), &model, &wav, None).unwrap_or_else(|out| {
+        panic!("the {level} build failed natively ({}): {}", out.status, String::from_utf8_lossy(&out.stderr))
+    });
+    let portable = native_run(PORTABLE);
+    eprintln!("native, {PORTABLE} build: {}", portable.text);
     let listing = ok(cli(&bin, data.path(), None).args(["models", "list"]).output().unwrap(), "models list");
     let (native_level, _) = chosen_build(&listing);
-    let native: Transcript =
+    let chosen_native = if native_level == PORTABLE { portable.clone() } else { native_run(&native_level) };
+    let cli_run: Transcript =
         serde_json::from_str(&ok(cli(&bin, data.path(), None).arg("transcribe").arg(&wav).arg("--json").output().unwrap(), "transcribe"))
             .expect("transcribe --json prints a transcript");
-    eprintln!("native ({native_level}): {} ms: {}", native.elapsed_ms, native.text);
-    assert!(starling_transcribe::wer::wer(ANSWER, &native.text) <= 0.2, "{}", native.text);
+    eprintln!("native, `transcribe` ({native_level} build chosen): {}", cli_run.text);
+    assert_eq!(cli_run.text, chosen_native.text, "`transcribe` did not run the {native_level} build");
+    // Speech read as speech (the word error rate is measured elsewhere).
+    assert!(starling_transcribe::wer::wer(ANSWER, &portable.text) <= 0.35, "{}", portable.text);
+    // Builds for other instruction sets add in another order, which may
+    // tip a near tie between two words; they must still agree closely.
+    for level in &installed {
+        let t = native_run(level);
+        let apart = starling_transcribe::wer::wer(&portable.text, &t.text);
+        eprintln!("native, {level} build: {} (word difference from {PORTABLE}: {:.1} %)", t.text, apart * 100.0);
+        assert!(apart <= 0.15, "the {level} build reads {:?}, the portable one {:?}", t.text, portable.text);
+    }
 
-    let installed: Vec<String> = cpu::levels()
-        .into_iter()
-        .map(|l| l.name)
-        .filter(|name| {
-            let dir = bin.parent().unwrap();
-            dir.join(format!("{WORKER_PREFIX}{name}")).is_file() || dir.join("../lib/starling").join(format!("{WORKER_PREFIX}{name}")).is_file()
-        })
-        .collect();
-    // (qemu model, the level it must get when that build is installed)
-    let cases = [("qemu64", PORTABLE), ("Nehalem", PORTABLE), ("Haswell", "x86-64-v3")];
+    // Emulated: a processor without AVX (basic x86-64) and one with AVX2 but
+    // no AVX-512. Each must choose a build it runs and read exactly what that
+    // build reads natively.
+    let cases = [("qemu64", PORTABLE), ("Haswell", "x86-64-v3")];
     for (model_name, level) in cases {
-        let expected = if level == PORTABLE || installed.iter().any(|l| l == level) { level } else { PORTABLE };
+        let expected = if installed.iter().any(|l| l == level) { level } else { PORTABLE };
         let listing = ok(cli(&bin, data.path(), Some(model_name)).args(["models", "list"]).output().unwrap(), "models list under qemu");
         let (chosen, program) = chosen_build(&listing);
         assert_eq!(chosen, expected, "qemu -cpu {model_name} chose {chosen} ({})", program.display());
@@ -117,22 +142,18 @@ fn older_processors_choose_a_build_they_run_and_read_the_same_words() {
                 String::from_utf8_lossy(&out.stderr)
             )
         });
-        eprintln!("qemu -cpu {model_name} ({chosen}, {:.1} s emulated): {}", started.elapsed().as_secs_f64(), t.text);
-        assert_eq!(t.text, native.text, "qemu -cpu {model_name} read other words than the native run");
+        eprintln!("qemu -cpu {model_name} ({chosen} build, {:.1} s emulated): {}", started.elapsed().as_secs_f64(), t.text);
+        let reference = if chosen == PORTABLE { portable.text.clone() } else { native_run(&chosen).text };
+        assert_eq!(t.text, reference, "the {chosen} build read other words under qemu -cpu {model_name} than natively");
     }
 
     // Controls: a build for a newer level than the emulated processor's dies
     // with SIGILL, so the runs above really ran without those instructions.
-    for (model_name, level) in [("Nehalem", "x86-64-v3"), ("Haswell", "x86-64-v4")] {
-        if !installed.iter().any(|l| l == level) {
+    for (model_name, level) in [("qemu64", "x86-64-v3"), ("Haswell", "x86-64-v4")] {
+        let Some(program) = build_path(level) else {
             eprintln!("control skipped: no {level} build installed");
             continue;
-        }
-        let dir = bin.parent().unwrap();
-        let program = [dir.join(format!("{WORKER_PREFIX}{level}")), dir.join("../lib/starling").join(format!("{WORKER_PREFIX}{level}"))]
-            .into_iter()
-            .find(|p| p.is_file())
-            .unwrap();
+        };
         match worker(&program, &model, &wav, Some(model_name)) {
             Ok(t) => panic!("the {level} build ran under qemu -cpu {model_name}, so the emulation has its instructions: {}", t.text),
             Err(out) => assert!(killed_by_sigill(&out), "the {level} build under qemu -cpu {model_name} failed, but not with SIGILL: {}", out.status),
