@@ -1,7 +1,8 @@
 //! Node.js for the UI build. Vite 8 needs Node 20.19+ or 22.12+, and Debian 12
 //! ships 18. When the Node on PATH is too old, Node 22 comes from the npm
 //! registry's `node-linux-<arch>` package (the official binaries) into the
-//! user's cache, and goes first on PATH for everything xtask runs next.
+//! user's cache, and goes first on PATH for everything xtask runs next,
+//! trusting the system's certificate store as Debian's own Node does.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -45,9 +46,22 @@ pub fn ensure() -> Result<(), Fail> {
     let joined = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&path)))
         .map_err(|e| Fail::msg(format!("cannot put {} on PATH: {e}", bin.display())))?;
     std::env::set_var("PATH", joined);
+    trust_system_certificates();
     match current() {
         Some(v) if new_enough(&v) => Ok(()),
         other => Err(Fail::msg(format!("Node.js is still too old after fetching Node 22 ({other:?}); install Node 20.19+ and run again"))),
+    }
+}
+
+/// The official Node binaries trust only the certificates built into them,
+/// while Debian's Node (which fetched them) trusts the system's store. Behind
+/// a proxy with its own certificate authority — installed in the system store,
+/// as such networks require — the fetched Node would refuse every download,
+/// so it is told to trust the system store too (unless told otherwise).
+fn trust_system_certificates() {
+    const BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+    if std::env::var_os("NODE_EXTRA_CA_CERTS").is_none() && std::path::Path::new(BUNDLE).is_file() {
+        std::env::set_var("NODE_EXTRA_CA_CERTS", BUNDLE);
     }
 }
 
