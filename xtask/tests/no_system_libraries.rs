@@ -7,7 +7,9 @@
 //! them would never run. So nothing in xtask's normal or build dependency
 //! tree may link a system library: no `*-sys` crate and no crate with a
 //! `links` key, which also catches every crate that wraps one (the path to
-//! the offender is printed).
+//! the offender is printed). That is stricter than needed — a few pure
+//! crates use `links` only to keep one version in a build (`ring`,
+//! `prettyplease`) — and xtask needs none of them.
 //!
 //! The tree comes from `cargo metadata` (resolved from Cargo.lock, nothing is
 //! built), for the host's target only, as `cargo run -p xtask` would build it.
