@@ -12,7 +12,7 @@ mod transcription;
 use tauri::{Emitter, Manager};
 
 use starling_studio::transcription::{TranscriptionRunner, WorkerCommand};
-use starling_studio::{DataPaths, IpcError, Studio, StudioError};
+use starling_studio::{DataPaths, IpcError, Studio};
 
 use crate::state::{AppState, RunnerFactory};
 use starling_studio::clock::Clock;
@@ -41,11 +41,11 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
     tauri::Builder::default()
         .setup(move |app| {
             let paths = match &data_dir {
-                Some(dir) => Some(DataPaths::new(dir)),
+                Some(dir) => Ok(DataPaths::new(dir)),
                 None => DataPaths::resolve(app.path().app_data_dir().ok()),
             };
             open_main_window(app, data_dir.as_deref())?;
-            let opened = paths.ok_or(StudioError::NoDataDir).and_then(Studio::open);
+            let opened = paths.and_then(Studio::open);
             if let Ok(studio) = &opened {
                 // Playback may read recordings, and nothing else, through the asset protocol.
                 let recordings = studio.paths().recordings();

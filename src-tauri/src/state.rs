@@ -97,11 +97,11 @@ impl AppState {
             *guard = Some(studio);
             return Err(StudioError::AlreadyRecording.into());
         }
-        let paths = studio.paths().clone();
-        drop(studio);
+        // The data folder stays locked from close to reopen.
+        let lock = studio.close();
         self.runner().take();
-        let result = backup::restore(&paths, archive, self.clock.now_ms());
-        let mut reopened = Studio::open(paths).map_err(IpcError::from)?;
+        let result = backup::restore_locked(&lock, archive, self.clock.now_ms());
+        let mut reopened = Studio::open_locked(lock).map_err(IpcError::from)?;
         reopened.set_clock(self.clock);
         *self.runner() = (self.start_runner)(&reopened);
         *guard = Some(reopened);

@@ -11,8 +11,8 @@ use tauri::State;
 
 use starling_store::Attempt;
 use starling_studio::models::{CatalogModel, InstalledModel, ModelMeasurement};
-use starling_studio::transcription::WorkerCommand;
-use starling_studio::{IpcError, Studio};
+use starling_studio::transcription::{JobError, WorkerCommand};
+use starling_studio::{IpcError, Studio, StudioError};
 use starling_transcribe::Transcript;
 
 use crate::state::AppState;
@@ -27,7 +27,8 @@ pub async fn list_models(state: State<'_, AppState>) -> Result<Vec<InstalledMode
 /// transcript.
 #[tauri::command]
 pub async fn import_model(state: State<'_, AppState>, path: String, name: Option<String>) -> Result<InstalledModel, IpcError> {
-    let model = state.with(|s| Ok(s.import_model(&PathBuf::from(path.trim()), name.as_deref().filter(|n| !n.is_empty()))?))?;
+    let worker = WorkerCommand::current_exe().map_err(|e| IpcError::from(StudioError::Job(JobError::Start(e))))?;
+    let model = state.with(|s| Ok(s.import_model(&PathBuf::from(path.trim()), name.as_deref().filter(|n| !n.is_empty()), &worker)?))?;
     state.queue_pending();
     Ok(model)
 }

@@ -3,8 +3,9 @@
 //!
 //! Each target first replays `fuzz/regressions/<target>/` (every input that
 //! ever crashed it) and then fuzzes for the given time from its seeds and the
-//! corpus kept in the user's cache. A crash fails the run and says where the
-//! input was saved. The machine has one stable toolchain; libFuzzer's
+//! corpus kept in the user's cache, each input held to a memory and a time
+//! limit so that an allocation bomb or a hang counts as a crash. A crash
+//! fails the run and says where the input was saved. The machine has one stable toolchain; libFuzzer's
 //! instrumentation needs unstable flags, which `RUSTC_BOOTSTRAP=1` allows.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,17 @@ use std::time::Instant;
 
 use crate::util::{cache_dir, cargo_bin, output, repo_root, run_cmd, step, Fail};
 
-pub const TARGETS: [&str; 3] = ["deck", "wav_recovery", "backup_archive"];
+pub const TARGETS: [&str; 6] = ["deck", "wav_recovery", "backup_archive", "wav_to_model_input", "ct2_convert", "ggml_load"];
+
+/// Memory one input may take (libFuzzer's `-rss_limit_mb`, which also caps a
+/// single allocation): an allocation bomb is a crash, not a slow run.
+const RSS_LIMIT_MB: u32 = 2048;
+/// Seconds one input may run (`-timeout`): a hang is a crash too.
+const TIMEOUT_S: u32 = 10;
+
+fn limits() -> [String; 2] {
+    [format!("-rss_limit_mb={RSS_LIMIT_MB}"), format!("-timeout={TIMEOUT_S}")]
+}
 
 /// What one target's run did.
 struct Tally {
@@ -66,13 +77,15 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), Fail> {
         if replayed > 0 {
             step(&format!("fuzz {target}: replaying {replayed} past crash input(s)"));
             let dir = regressions.display().to_string();
-            run_cmd(&mut fuzz_cmd(&["run", "-O", target, &dir, "--", "-runs=0", &prefix]))
+            let [rss, timeout] = limits();
+            run_cmd(&mut fuzz_cmd(&["run", "-O", target, &dir, "--", "-runs=0", &rss, &timeout, &prefix]))
                 .map_err(|e| Fail::msg(format!("a past crash of `{target}` is back ({e}); the input is in {dir}")))?;
         }
         let corpus = cache_dir().join("fuzz-corpus").join(target);
         std::fs::create_dir_all(&corpus).map_err(|e| Fail::msg(format!("cannot create {}: {e}", corpus.display())))?;
         step(&format!("fuzz {target}: {seconds} s"));
         let started = Instant::now();
+        let [rss, timeout] = limits();
         let out = fuzz_cmd(&[
             "run",
             "-O",
@@ -81,7 +94,8 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), Fail> {
             &root.join("seeds").join(target).display().to_string(),
             "--",
             &format!("-max_total_time={seconds}"),
-            "-rss_limit_mb=2048",
+            &rss,
+            &timeout,
             "-print_final_stats=1",
             &prefix,
         ])
@@ -98,11 +112,11 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), Fail> {
         }
         tallies.push(tally(target, replayed, started.elapsed().as_secs_f64(), &log, &corpus));
     }
-    println!("\nfuzz tally ({seconds} s per target; crashes: 0)");
-    println!("{:<16} {:>10} {:>12} {:>10} {:>8} {:>8} {:>8}", "target", "past", "runs", "exec/s", "cov", "corpus", "crashes");
+    println!("\nfuzz tally ({seconds} s per target, at most {RSS_LIMIT_MB} MB and {TIMEOUT_S} s per input; crashes, out-of-memory and timeouts: 0)");
+    println!("{:<20} {:>10} {:>12} {:>10} {:>8} {:>8} {:>8}", "target", "past", "runs", "exec/s", "cov", "corpus", "crashes");
     for t in &tallies {
         println!(
-            "{:<16} {:>10} {:>12} {:>10.0} {:>8} {:>8} {:>8}",
+            "{:<20} {:>10} {:>12} {:>10.0} {:>8} {:>8} {:>8}",
             t.target,
             t.replayed,
             t.runs,

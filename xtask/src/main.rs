@@ -49,7 +49,7 @@ commands:
             --native: for this machine's processor only, not for others)
   fresh     run `./x test` in a new minimal Debian 12 root, as on a fresh machine
             (needs root; about an hour; --keep leaves the root for a look)
-  fuzz      fuzz the deck parser, the WAV recovery reader and the backup reader
+  fuzz      fuzz the readers of untrusted input (decks, WAV, backups, models)
             (--seconds N per target, default 1800; --target NAME for one)
 ";
 

@@ -11,9 +11,9 @@ use starling_studio::{DataPaths, Studio, StudioError};
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
-    /// How long to record, in seconds.
-    #[arg(long)]
-    seconds: f64,
+    /// How long to record, in seconds (at most four hours).
+    #[arg(long, value_parser = parse_seconds)]
+    seconds: Duration,
     /// The WAV file to write (16 kHz, mono, 16-bit).
     #[arg(long, required_unless_present = "question", conflicts_with = "question")]
     out: Option<PathBuf>,
@@ -24,6 +24,19 @@ pub struct RecordArgs {
     /// Input device name, as `devices` lists it (default: the system default).
     #[arg(long)]
     device: Option<String>,
+}
+
+/// The longest recording `record` makes: four hours, far beyond any answer.
+const MAX_SECONDS: f64 = 4.0 * 3600.0;
+
+/// Reads `--seconds`: a finite number above zero and at most [`MAX_SECONDS`],
+/// so nothing from the command line reaches `Duration` unchecked.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SECONDS) {
+        return Err(format!("use a number of seconds above 0 and at most {MAX_SECONDS} (four hours), not {text}"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text} seconds cannot be used: {e}"))
 }
 
 pub fn devices(json: bool) -> ExitCode {
@@ -72,7 +85,7 @@ fn report(event: CaptureEvent) {
 
 /// Records into a new attempt of `question`, through the same studio code the app uses.
 fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, StudioError> {
-    let paths = DataPaths::resolve(None).ok_or(StudioError::NoDataDir)?;
+    let paths = DataPaths::resolve(None)?;
     let mut studio = Studio::open(paths)?;
     let attempt = studio.start_recording(question, opts, report)?;
     println!("attempt {} started: {}", attempt.id, attempt.audio_file.as_deref().unwrap_or(""));
@@ -91,13 +104,9 @@ fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, Studi
 }
 
 pub fn record(args: RecordArgs) -> ExitCode {
-    if !(args.seconds > 0.0 && args.seconds.is_finite()) {
-        eprintln!("error: --seconds must be a positive number");
-        return ExitCode::from(2);
-    }
     let opts = RecordOptions {
         device: args.device,
-        max_duration: Some(Duration::from_secs_f64(args.seconds)),
+        max_duration: Some(args.seconds),
         ..RecordOptions::default()
     };
     if let Some(question) = args.question {
@@ -110,6 +119,13 @@ pub fn record(args: RecordArgs) -> ExitCode {
         };
     }
     let Some(out) = args.out else { return ExitCode::from(2) };
+    // A recording written over the live database would destroy it.
+    if let Ok(paths) = DataPaths::resolve(None) {
+        if let Err(e) = starling_files::check_output(&out, paths.root()) {
+            eprintln!("error: Starling will not record there: {e}.");
+            return ExitCode::from(2);
+        }
+    }
     let recorder = match Recorder::start(opts, &out, report) {
         Ok(r) => r,
         Err(e) => {
@@ -140,6 +156,20 @@ pub fn record(args: RecordArgs) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_bounded_before_they_become_a_duration() {
+        assert_eq!(parse_seconds("1.5").unwrap(), Duration::from_millis(1500));
+        for bad in ["1e300", "inf", "NaN", "0", "-3", "14401", "soon"] {
+            let e = parse_seconds(bad).unwrap_err();
+            assert!(e.contains(bad) || e.contains("not a number"), "{bad}: {e}");
         }
     }
 }

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use starling_bank::{read_deck_dir, Bank, DeckOrigin, Question, QuizOption, SelectMode};
-use starling_studio::DataPaths;
+use starling_studio::{DataPaths, StudioError};
 
 #[derive(Debug, Subcommand)]
 pub enum BankCommand {
@@ -32,8 +32,23 @@ pub fn run(cmd: BankCommand) -> ExitCode {
     }
 }
 
-fn user_deck_dir() -> Option<PathBuf> {
-    DataPaths::resolve(None).map(|p| p.decks())
+/// The user's deck folder; none when no data folder can be found at all (the
+/// built-in decks still load), an error when STARLING_DATA_DIR is set wrong.
+fn user_deck_dir() -> Result<Option<PathBuf>, StudioError> {
+    match DataPaths::resolve(None) {
+        Ok(p) => Ok(Some(p.decks())),
+        Err(StudioError::NoDataDir) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Loads the bank with the user's decks, or prints why not.
+fn load_bank() -> Result<Bank, ExitCode> {
+    let loaded = user_deck_dir().map_err(|e| e.to_string()).and_then(|dir| Bank::load(dir.as_deref()).map_err(|e| e.to_string()));
+    loaded.map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
 }
 
 fn check(dir: Option<PathBuf>) -> ExitCode {
@@ -52,16 +67,13 @@ fn check(dir: Option<PathBuf>) -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        None => match Bank::load(user_deck_dir().as_deref()) {
+        None => match load_bank() {
             Ok(bank) => bank
                 .decks()
                 .iter()
                 .map(|d| (d.info.file.clone(), d.question_count, d.problems.iter().map(|p| p.to_string()).collect()))
                 .collect(),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
+            Err(code) => return code,
         },
     };
     let mut bad_decks = 0;
@@ -143,12 +155,9 @@ fn listed(q: &Question) -> Listed<'_> {
 }
 
 fn list(json: bool) -> ExitCode {
-    let bank = match Bank::load(user_deck_dir().as_deref()) {
+    let bank = match load_bank() {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     for p in bank.problems() {
         eprintln!("warning: skipped deck: {p}");

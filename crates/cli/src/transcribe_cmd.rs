@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 
 use clap::{Args, Subcommand};
 
-use starling_studio::transcription::{self, WorkerCommand};
+use starling_studio::transcription::{self, JobError, WorkerCommand};
 use starling_studio::{DataPaths, Studio, StudioError};
 use starling_transcribe::audio;
 
@@ -51,7 +51,7 @@ pub enum ModelsCommand {
 }
 
 fn studio() -> Result<Studio, StudioError> {
-    Studio::open(DataPaths::resolve(None).ok_or(StudioError::NoDataDir)?)
+    Studio::open(DataPaths::resolve(None)?)
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
@@ -63,18 +63,16 @@ pub fn transcribe(args: TranscribeArgs) -> ExitCode {
     // whisper.cpp runs in a worker process, as in the app: the same build for
     // this processor is chosen (see `starling_transcribe::cpu`), and a crash
     // inside it is reported instead of taking this process down.
-    let run = || -> Result<starling_transcribe::Transcript, String> {
+    let run = || -> Result<starling_transcribe::Transcript, StudioError> {
         // Refuse what is not a readable WAV before looking for a model.
-        audio::load_wav(&args.file).map_err(|e| e.to_string())?;
-        let studio = studio().map_err(|e| e.to_string())?;
+        audio::load_wav(&args.file)?;
+        let studio = studio()?;
         let model = match &args.model {
-            Some(m) => studio.resolve_model(m).map_err(|e| e.to_string())?,
-            None => PathBuf::from(
-                studio.default_model().map_err(|e| e.to_string())?.ok_or_else(|| StudioError::NoModel.to_string())?.path,
-            ),
+            Some(m) => studio.resolve_model(m)?,
+            None => PathBuf::from(studio.default_model()?.ok_or(StudioError::NoModel)?.path),
         };
-        let worker = WorkerCommand::current_exe().map_err(|e| format!("cannot find Starling's own program: {e}"))?;
-        transcription::transcribe_file(&worker, &model, &args.file, args.beam, &mut |_| {}).map_err(|e| e.to_string())
+        let worker = WorkerCommand::current_exe().map_err(JobError::Start)?;
+        Ok(transcription::transcribe_file(&worker, &model, &args.file, args.beam, &mut |_| {})?)
     };
     match run() {
         Ok(t) if args.json => match serde_json::to_string_pretty(&t) {
@@ -130,7 +128,10 @@ pub fn models(cmd: ModelsCommand) -> ExitCode {
             }
             Err(e) => fail(e),
         },
-        ModelsCommand::Import { path, name } => match studio.import_model(&path, name.as_deref()) {
+        ModelsCommand::Import { path, name } => match WorkerCommand::current_exe()
+            .map_err(|e| StudioError::Job(JobError::Start(e)))
+            .and_then(|worker| studio.import_model(&path, name.as_deref(), &worker))
+        {
             Ok(m) => {
                 println!("installed {} ({:.1} MB){}", m.name, m.bytes as f64 / 1e6, if m.is_default { ", the default model" } else { "" });
                 ExitCode::SUCCESS

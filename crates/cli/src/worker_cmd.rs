@@ -18,8 +18,10 @@ use starling_transcribe::{audio, TranscribeOptions, Transcriber, WhisperTranscri
 pub struct WorkerArgs {
     #[arg(long)]
     model: PathBuf,
+    /// The recording to transcribe; without it the worker only loads the
+    /// model and says whether whisper.cpp accepted it (`{"loaded":…}`).
     #[arg(long)]
-    wav: PathBuf,
+    wav: Option<PathBuf>,
     #[arg(long)]
     beam: Option<usize>,
 }
@@ -45,9 +47,27 @@ fn die_with_parent() {
 
 pub fn run(args: WorkerArgs) -> ExitCode {
     die_with_parent();
+    let Some(wav) = args.wav else {
+        // Only the model: an abort inside whisper.cpp ends this process,
+        // which the caller reads as "this model cannot be loaded".
+        return match WhisperTranscriber::load(&args.model) {
+            Ok(_) => {
+                send(&WorkerMessage::Loaded);
+                ExitCode::SUCCESS
+            }
+            Err(starling_transcribe::TranscribeError::BadModel { reason, .. }) => {
+                send(&WorkerMessage::Error(reason));
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                send(&WorkerMessage::Error(e.to_string()));
+                ExitCode::from(1)
+            }
+        };
+    };
     let result =
         (|| -> Result<starling_transcribe::Transcript, starling_transcribe::TranscribeError> {
-            let samples = audio::load_wav(&args.wav)?;
+            let samples = audio::load_wav(&wav)?;
             let mut engine = WhisperTranscriber::load(&args.model)?;
             let opts = TranscribeOptions {
                 beam_size: args.beam,

@@ -54,7 +54,7 @@ fn a_killed_worker_fails_the_attempt_and_a_retry_works() {
     let data = tempfile::tempdir().unwrap();
     let paths = DataPaths::new(data.path());
     let studio = Studio::open(paths.clone()).unwrap();
-    studio.import_model(Path::new(&std::env::var("STARLING_CT2_TINY_EN").unwrap()), Some("tiny.en")).unwrap();
+    studio.import_model(Path::new(&std::env::var("STARLING_CT2_TINY_EN").unwrap()), Some("tiny.en"), &worker()).unwrap();
     let id = spoken_attempt(&paths, LONG_ANSWER, "long");
 
     let (tx, rx) = mpsc::channel();
@@ -107,7 +107,7 @@ fn takes_recorded_before_a_model_existed_are_queued_once_one_is_installed() {
     let id = spoken_attempt(&paths, ANSWER, "early");
     let studio = Studio::open(paths.clone()).unwrap();
     assert!(studio.pending_transcriptions().unwrap().is_empty(), "no model yet: nothing to run");
-    studio.import_model(Path::new(&std::env::var("STARLING_CT2_TINY_EN").unwrap()), Some("tiny.en")).unwrap();
+    studio.import_model(Path::new(&std::env::var("STARLING_CT2_TINY_EN").unwrap()), Some("tiny.en"), &worker()).unwrap();
     let jobs = studio.pending_transcriptions().unwrap();
     assert_eq!(jobs.iter().map(|j| j.attempt_id).collect::<Vec<_>>(), vec![id]);
     assert_eq!(jobs[0].model_name, "tiny.en");

@@ -9,6 +9,7 @@
 //! - [`check_output`] refuses an output path that resolves (through symbolic
 //!   links too) into a protected folder — Starling's data folder — or onto
 //!   something that is not a regular file, such as a device node.
+//! - [`available_space`] says how much a restore may extract.
 //!
 //! Errors are phrased as the end of a sentence about the path, so each caller
 //! can wrap them in its own error type with what it was trying to do.
@@ -200,6 +201,26 @@ pub fn check_output(path: &Path, protected: &Path) -> Result<PathBuf, FileError>
     Ok(resolved)
 }
 
+/// Bytes free for an unprivileged user on the file system holding `dir`.
+#[cfg(unix)]
+pub fn available_space(dir: &Path) -> Result<u64, FileError> {
+    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
+        .map_err(|_| FileError::Io { path: dir.to_path_buf(), source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path holds a NUL byte") })?;
+    // SAFETY: `c` is a valid NUL-terminated path and `stat` a writable
+    // statvfs that lives for the duration of the call.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c.as_ptr(), &mut stat) } != 0 {
+        return Err(FileError::Io { path: dir.to_path_buf(), source: std::io::Error::last_os_error() });
+    }
+    Ok((stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64))
+}
+
+/// Bytes free on the file system holding `dir` (unknown here: unlimited).
+#[cfg(not(unix))]
+pub fn available_space(_dir: &Path) -> Result<u64, FileError> {
+    Ok(u64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +265,14 @@ mod tests {
         std::os::unix::fs::symlink(&b, &a).unwrap();
         std::os::unix::fs::symlink(&a, &b).unwrap();
         assert!(open_regular(&a).unwrap_err().to_string().contains("loop of symbolic links"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn free_space_is_measured() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(available_space(dir.path()).unwrap() > 0);
+        assert!(available_space(&dir.path().join("missing")).is_err());
     }
 
     #[cfg(unix)]

@@ -33,11 +33,42 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
 
     #[error("The database could not complete the operation: {0}. If the disk is full, free some space and try again.")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+
+    #[error("The database is locked by another program ({0}). Close any other Starling or tool that has starling.db open, then try again.")]
+    Busy(rusqlite::Error),
 
     #[error("{0}")]
     Invalid(String),
 
     #[error("{0}")]
     NotFound(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A busy or locked database is another program's doing, not the disk's,
+    /// and is reported as such.
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy(e),
+            _ => StoreError::Sql(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_locked_database_is_not_blamed_on_the_disk() {
+        for code in [rusqlite::ffi::SQLITE_BUSY, rusqlite::ffi::SQLITE_LOCKED] {
+            let e = StoreError::from(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None));
+            let text = e.to_string();
+            assert!(matches!(e, StoreError::Busy(_)), "{text}");
+            assert!(text.contains("locked by another program") && !text.contains("disk is full"), "{text}");
+        }
+        let e = StoreError::from(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR), None));
+        assert!(matches!(e, StoreError::Sql(_)));
+    }
 }

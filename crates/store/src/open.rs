@@ -35,7 +35,7 @@ impl Store {
                 StoreError::Corrupt { path: path.to_path_buf(), detail: e.to_string() }
             }
             Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen) => StoreError::ReadOnly { path: path.to_path_buf() },
-            _ => StoreError::Sql(e),
+            _ => StoreError::from(e),
         };
 
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(corrupt)?;
@@ -52,7 +52,7 @@ impl Store {
         // cannot work so, and says why before anything else fails.
         let read_only = |e: rusqlite::Error| match e.sqlite_error_code() {
             Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => StoreError::ReadOnly { path: path.to_path_buf() },
-            _ => StoreError::Sql(e),
+            _ => StoreError::from(e),
         };
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             return Err(StoreError::ReadOnly { path: path.to_path_buf() });
@@ -80,6 +80,18 @@ impl Store {
         let dest = dest.to_str().ok_or_else(|| StoreError::Invalid(format!("The path {} is not valid UTF-8.", dest.display())))?;
         self.conn.execute("VACUUM INTO ?1", [dest])?;
         Ok(())
+    }
+
+    /// SQLite's full `integrity_check` (every page, index and constraint),
+    /// slower than the quick check made on every open; used on a database
+    /// before it replaces the user's (a restore).
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let problems: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+        if problems.len() == 1 && problems[0] == "ok" {
+            return Ok(());
+        }
+        Err(StoreError::Corrupt { path: self.path.clone(), detail: problems.into_iter().take(5).collect::<Vec<_>>().join("; ") })
     }
 
     /// Row counts of the user's data, for summaries and round-trip checks.

@@ -45,6 +45,18 @@ pub enum BackupError {
 
     #[error(transparent)]
     Store(#[from] StoreError),
+
+    #[error("Starling will not write the backup there: {0}.")]
+    BadOutput(starling_files::FileError),
+
+    #[error("Starling cannot restore from that: {0}.")]
+    BadInput(starling_files::FileError),
+
+    #[error("Restoring {archive} needs {needed} bytes free in {dir}, but only {available} are. Free some space and try again. Nothing was restored.")]
+    NoSpace { archive: PathBuf, dir: PathBuf, needed: u64, available: u64 },
+
+    #[error(transparent)]
+    Busy(Box<crate::error::StudioError>),
 }
 
 /// What an export or a restore did.
@@ -110,28 +122,31 @@ fn files_in(dir: &Path) -> Result<Vec<PathBuf>, BackupError> {
 }
 
 /// Writes everything in `paths` to the archive `out`.
+///
+/// `out` must lie outside the data folder and be a regular file if it
+/// exists. The archive is written to a temporary file beside `out`, unique
+/// to this export, and renamed onto `out` when complete; the database
+/// snapshot is staged in a folder unique to this export too, so two exports
+/// at once never share anything.
 pub fn export(paths: &DataPaths, store: &Store, out: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
-    let partial = PathBuf::from(format!("{}.partial", out.display()));
-    let result = write_archive(paths, store, &partial, now_ms);
-    match result {
-        Ok(summary) => {
-            fs::rename(&partial, out).map_err(io("move the finished backup to", out))?;
-            tracing::info!(archive = %out.display(), files = summary.files, bytes = summary.bytes, "backup written");
-            Ok(BackupSummary { archive: out.display().to_string(), ..summary })
-        }
-        Err(e) => {
-            let _ = fs::remove_file(&partial);
-            Err(e)
-        }
-    }
+    let target = starling_files::check_output(out, paths.root()).map_err(BackupError::BadOutput)?;
+    let dir = target.parent().unwrap_or(Path::new("/"));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(io("create a file in", dir))?
+        .into_temp_path();
+    let staging = tempfile::Builder::new().prefix(EXPORT_STAGING).tempdir_in(paths.root()).map_err(io("create a folder in", paths.root()))?;
+    let summary = write_from(paths, store, staging.path(), &partial, now_ms)?;
+    partial.persist(&target).map_err(|e| io("move the finished backup to", out)(e.error))?;
+    tracing::info!(archive = %out.display(), files = summary.files, bytes = summary.bytes, "backup written");
+    Ok(BackupSummary { archive: out.display().to_string(), ..summary })
 }
 
-fn write_archive(paths: &DataPaths, store: &Store, dest: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
-    let staging = tempfile_dir(paths, "export")?;
-    let result = write_from(paths, store, &staging, dest, now_ms);
-    let _ = fs::remove_dir_all(&staging);
-    result
-}
+/// The prefix of an export's staging folder in the data folder.
+const EXPORT_STAGING: &str = ".export-staging";
 
 fn write_from(paths: &DataPaths, store: &Store, staging: &Path, dest: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
     let db_copy = staging.join(DATABASE);
@@ -155,7 +170,9 @@ fn write_from(paths: &DataPaths, store: &Store, staging: &Path, dest: &Path, now
 }
 
 /// A fresh, empty working folder inside the data folder (same disk, so the
-/// final moves are renames).
+/// final moves are renames). Only a restore uses a fixed name (the journal's
+/// recovery finds it there); it runs under the folder's lock, so only one at
+/// a time.
 fn tempfile_dir(paths: &DataPaths, what: &str) -> Result<PathBuf, BackupError> {
     let dir = paths.root().join(format!(".{what}-staging"));
     if dir.exists() {
@@ -165,13 +182,35 @@ fn tempfile_dir(paths: &DataPaths, what: &str) -> Result<PathBuf, BackupError> {
     Ok(dir)
 }
 
-/// Restores the archive into `paths`. The studio must be closed: the live
-/// database file is moved aside.
+/// Restores the archive into `paths`, taking the data folder's lock for the
+/// whole restore (another Starling using the folder refuses it). The studio
+/// must be closed: the live database file is moved aside.
 pub fn restore(paths: &DataPaths, archive: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
-    let file = File::open(archive).map_err(io("open", archive))?;
+    let lock = crate::lock::DataLock::acquire(paths).map_err(|e| BackupError::Busy(Box::new(e)))?;
+    restore_locked(&lock, archive, now_ms)
+}
+
+/// Room kept free beyond the archive's contents (the database's journal,
+/// the journal file, the rest of the system).
+const SPARE_BYTES: u64 = 64 << 20;
+
+/// [`restore`] into the folder whose lock the caller holds.
+///
+/// The whole archive is validated before anything is extracted: names,
+/// manifest, sizes and the total (see `starling-archive`), and the free
+/// space for it. After extraction, and before anything of the user's moves,
+/// the staged database must open and pass SQLite's full integrity check.
+pub fn restore_locked(lock: &crate::lock::DataLock, archive: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
+    let paths = lock.paths();
+    let file = starling_files::open_regular(archive).map_err(BackupError::BadInput)?;
     // Every name and the manifest are checked before anything is extracted.
     let mut checked = CheckedArchive::open(BufReader::new(file), archive, starling_store::schema::latest_version())?;
     let files = checked.targets().count() as u32;
+    let needed = checked.manifest().files.iter().fold(0u64, |sum, f| sum.saturating_add(f.bytes)).saturating_add(SPARE_BYTES);
+    let available = starling_files::available_space(paths.root()).map_err(BackupError::BadInput)?;
+    if needed > available {
+        return Err(BackupError::NoSpace { archive: archive.to_path_buf(), dir: paths.root().to_path_buf(), needed, available });
+    }
 
     let staging = tempfile_dir(paths, "restore")?;
     let extracted = checked.for_each_entry(|target, reader| {
@@ -195,7 +234,11 @@ pub fn restore(paths: &DataPaths, archive: &Path, now_ms: i64) -> Result<BackupS
     let staged = DataPaths::new(&staging);
     // Opening the staged database checks it (and migrates an older one); the
     // store is closed again before the database is moved.
-    let counts = match Store::open(&staged.database()).and_then(|s| s.counts()) {
+    if !staged.database().is_file() {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(ArchiveError::NotABackup { path: archive.to_path_buf(), detail: "it holds no database".into() }.into());
+    }
+    let counts = match Store::open(&staged.database()).and_then(|s| s.integrity_check().and_then(|_| s.counts())) {
         Ok(c) => c,
         Err(e) => {
             let _ = fs::remove_dir_all(&staging);
@@ -242,7 +285,12 @@ pub fn finish_interrupted_restore(paths: &DataPaths) -> Result<Option<Option<Pat
         Ok(text) => PathBuf::from(text.trim()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // Killed before the journal: the user's data was never touched.
-            for dir in [staging, root.join(".export-staging")] {
+            // The caller holds the folder's lock, so no export is running.
+            let mut leftovers = vec![staging];
+            if let Ok(entries) = fs::read_dir(root) {
+                leftovers.extend(entries.flatten().filter(|e| e.file_name().to_string_lossy().starts_with(EXPORT_STAGING)).map(|e| e.path()));
+            }
+            for dir in leftovers {
                 if dir.exists() {
                     tracing::warn!(dir = %dir.display(), "removing an unfinished backup's staging folder");
                     fs::remove_dir_all(&dir).map_err(io("clear", &dir))?;
@@ -396,5 +444,62 @@ mod tests {
         assert_eq!(finish_interrupted_restore(&data).unwrap(), None);
         assert_eq!(note_of(&data), "old");
         assert!(!dir.path().join("data/.restore-staging").exists());
+    }
+
+    /// Two exports at once (two windows, two threads) each stage in their
+    /// own folder and write their own temporary file: both archives come out
+    /// whole, and nothing is left behind.
+    #[test]
+    fn two_exports_at_once_share_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataPaths::new(dir.path().join("data"));
+        db_with_note(&data, "both");
+        let outs: Vec<PathBuf> = (0..2).map(|i| dir.path().join(format!("b{i}.zip"))).collect();
+        std::thread::scope(|scope| {
+            for out in &outs {
+                let data = &data;
+                scope.spawn(move || {
+                    let store = Store::open(&data.database()).unwrap();
+                    for _ in 0..5 {
+                        export(data, &store, out, 1).unwrap();
+                    }
+                });
+            }
+        });
+        for out in &outs {
+            let restored = DataPaths::new(dir.path().join(format!("r-{}", out.file_stem().unwrap().to_string_lossy())));
+            restore(&restored, out, 2).unwrap();
+            assert_eq!(note_of(&restored), "both");
+        }
+        let left: Vec<String> = fs::read_dir(data.root()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.contains("staging")).collect();
+        assert!(left.is_empty(), "{left:?}");
+        let partials = fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).count();
+        assert_eq!(partials, 0);
+    }
+
+    #[test]
+    fn an_export_into_the_data_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataPaths::new(dir.path().join("data"));
+        db_with_note(&data, "kept");
+        let store = Store::open(&data.database()).unwrap();
+        let e = export(&data, &store, &data.database(), 1).unwrap_err();
+        assert!(matches!(e, BackupError::BadOutput(_)), "{e}");
+        drop(store);
+        assert_eq!(note_of(&data), "kept");
+    }
+
+    #[test]
+    fn a_restore_while_another_holder_has_the_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataPaths::new(dir.path().join("data"));
+        db_with_note(&data, "mine");
+        let out = dir.path().join("b.zip");
+        export(&data, &Store::open(&data.database()).unwrap(), &out, 1).unwrap();
+        let held = crate::lock::DataLock::acquire(&data).unwrap();
+        let e = restore(&data, &out, 2).unwrap_err();
+        assert!(e.to_string().contains("Starling is already using this data folder"), "{e}");
+        drop(held);
+        restore(&data, &out, 3).unwrap();
     }
 }

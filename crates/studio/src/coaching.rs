@@ -186,6 +186,7 @@ mod tests {
         assert_eq!(s.coach_settings(AnswerKind::Behavioral).unwrap(), CoachSettings::for_kind(AnswerKind::Behavioral));
         let mine = CoachSettings { pause_ms: 3_000, target_min_s: 90, target_max_s: 150 };
         s.set_coach_settings(AnswerKind::Behavioral, mine).unwrap();
+        drop(s);
         let s = Studio::open(DataPaths::new(dir.path())).unwrap();
         assert_eq!(s.coach_settings(AnswerKind::Behavioral).unwrap(), mine);
         assert_eq!(s.coach_settings(AnswerKind::Technical).unwrap(), CoachSettings::for_kind(AnswerKind::Technical), "per kind");

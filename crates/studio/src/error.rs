@@ -16,14 +16,17 @@ pub enum StudioError {
     #[error(transparent)]
     Bank(#[from] BankError),
 
-    #[error("There is no question with id `{0}`. It may have been removed from its deck.")]
+    #[error("There is no question with id `{}`. It may have been removed from its deck.", visible(.0))]
     UnknownQuestion(String),
 
-    #[error("Question `{0}` is not a quiz question, so it has no options to check.")]
+    #[error("Question `{}` is not a quiz question, so it has no options to check.", visible(.0))]
     NotAQuiz(String),
 
     #[error("Could not find a folder for Starling's data. Set STARLING_DATA_DIR to a writable folder.")]
     NoDataDir,
+
+    #[error("STARLING_DATA_DIR is set but empty. Set it to the folder Starling should keep its data in, or unset it to use the default folder.")]
+    EmptyDataDirVariable,
 
     #[error(transparent)]
     Capture(#[from] CaptureError),
@@ -40,10 +43,10 @@ pub enum StudioError {
     #[error(transparent)]
     Transcribe(#[from] TranscribeError),
 
-    #[error("There is no model called `{0}`. Import or download one first (`starling models list` shows what is installed).")]
+    #[error("There is no model called `{}`. Import or download one first (`starling models list` shows what is installed).", visible(.0))]
     UnknownModel(String),
 
-    #[error("`{0}` cannot be a model name: use letters, digits, dots, hyphens and underscores.")]
+    #[error("`{}` cannot be a model name: use letters, digits, dots, hyphens and underscores.", visible(.0))]
     BadModelName(String),
 
     #[error("No transcription model is installed yet. Download one, or import a ggml .bin file or a faster-whisper model folder.")]
@@ -55,7 +58,7 @@ pub enum StudioError {
     #[error("Could not read {path}: {source}. Check that the file exists and that you may read it.")]
     ReadFile { path: std::path::PathBuf, source: std::io::Error },
 
-    #[error("Question `{0}` comes from a built-in deck, which Starling does not change. Write your own version with New question instead.")]
+    #[error("Question `{}` comes from a built-in deck, which Starling does not change. Write your own version with New question instead.", visible(.0))]
     ReadOnlyQuestion(String),
 
     #[error("The question cannot be saved: {0}.")]
@@ -70,7 +73,7 @@ pub enum StudioError {
     #[error("{0} cannot be imported as a deck: use a `.toml` file whose name has only letters, digits, hyphens and underscores.")]
     BadDeckName(String),
 
-    #[error("There is no deck called `{0}`.")]
+    #[error("There is no deck called `{}`.", visible(.0))]
     UnknownDeck(String),
 
     #[error("Those coaching settings cannot be used: use {0}.")]
@@ -81,6 +84,41 @@ pub enum StudioError {
 
     #[error("Could not write {path}: {source}. Check that the folder exists, is writable and the disk has space.")]
     WriteFile { path: std::path::PathBuf, source: std::io::Error },
+
+    #[error("Starling is already using this data folder (pid {}): {}. Close the other Starling or wait for that command to finish, then try again.", pid.map_or_else(|| "unknown".to_string(), |p| p.to_string()), dir.display())]
+    DataFolderBusy { dir: std::path::PathBuf, pid: Option<u32> },
+
+    #[error("Starling will not write there: {0}.")]
+    BadOutput(starling_files::FileError),
+
+    #[error("Starling cannot read that: {0}.")]
+    BadInput(starling_files::FileError),
+
+    #[error(transparent)]
+    Job(#[from] crate::transcription::JobError),
+}
+
+/// `text` with every character that does not show on screen — controls,
+/// zero-width and other format characters, unusual spaces — written as a
+/// `\u{…}` escape, so an id that looks right but is not can be told apart.
+pub fn visible(text: &str) -> String {
+    let invisible = |c: char| {
+        c.is_control()
+            || (c.is_whitespace() && c != ' ')
+            || matches!(c as u32,
+                0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F | 0x200B..=0x200F
+                | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8
+                | 0xE0000..=0xE0FFF)
+    };
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if invisible(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Broad classes of failure the UI treats differently.
@@ -122,8 +160,10 @@ impl From<StudioError> for IpcError {
             StudioError::Store(StoreError::FromNewerVersion { .. }) => ErrorKind::NewerDatabase,
             StudioError::Store(StoreError::Corrupt { .. }) => ErrorKind::CorruptDatabase,
             StudioError::Store(StoreError::Invalid(_)) => ErrorKind::Invalid,
+            StudioError::Store(StoreError::Busy(_)) => ErrorKind::Busy,
             StudioError::Store(StoreError::NotFound(_)) | StudioError::UnknownStory(_) => ErrorKind::NotFound,
             StudioError::WriteFile { .. } => ErrorKind::Storage,
+            StudioError::Backup(crate::backup::BackupError::Busy(_)) => ErrorKind::Busy,
             StudioError::Backup(_) => ErrorKind::Backup,
             StudioError::ReadFile { .. } | StudioError::UnknownDeck(_) => ErrorKind::NotFound,
             StudioError::ReadOnlyQuestion(_)
@@ -132,18 +172,35 @@ impl From<StudioError> for IpcError {
             | StudioError::DeckExists(_)
             | StudioError::BadDeckName(_)
             | StudioError::InvalidSettings(_) => ErrorKind::Invalid,
-            StudioError::Store(_) | StudioError::NoDataDir => ErrorKind::Storage,
+            StudioError::Store(_) | StudioError::NoDataDir | StudioError::EmptyDataDirVariable => ErrorKind::Storage,
             StudioError::Bank(_) => ErrorKind::Bank,
             StudioError::UnknownQuestion(_) => ErrorKind::NotFound,
             StudioError::NotAQuiz(_) => ErrorKind::Invalid,
             StudioError::Capture(_) => ErrorKind::Microphone,
-            StudioError::AlreadyRecording => ErrorKind::Busy,
+            StudioError::AlreadyRecording | StudioError::DataFolderBusy { .. } => ErrorKind::Busy,
+            StudioError::BadOutput(_) => ErrorKind::Invalid,
+            StudioError::BadInput(starling_files::FileError::Missing { .. }) => ErrorKind::NotFound,
+            StudioError::BadInput(_) => ErrorKind::Invalid,
             StudioError::NotRecording => ErrorKind::Invalid,
             StudioError::UnknownAttempt(_) => ErrorKind::NotFound,
-            StudioError::Transcribe(_) => ErrorKind::Transcription,
+            StudioError::Transcribe(_) | StudioError::Job(_) => ErrorKind::Transcription,
             StudioError::UnknownModel(_) | StudioError::NoModel => ErrorKind::NotFound,
             StudioError::BadModelName(_) => ErrorKind::Invalid,
         };
         IpcError { kind, message: e.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_in_ids_are_shown() {
+        assert_eq!(visible("behavior-x\u{200b}"), "behavior-x\\u{200b}");
+        assert_eq!(visible("a\tb\u{feff}"), "a\\u{9}b\\u{feff}");
+        assert_eq!(visible("plain id ü"), "plain id ü");
+        let e = StudioError::UnknownQuestion("behavior-x\u{200b}".into()).to_string();
+        assert!(e.contains("`behavior-x\\u{200b}`"), "{e}");
     }
 }

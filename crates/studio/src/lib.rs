@@ -5,7 +5,8 @@
 //! The Tauri shell and the command-line entry are thin layers over it, and its
 //! tests need no window.
 //!
-//! - [`paths`] decides where the user's data lives.
+//! - [`paths`] decides where the user's data lives; [`lock`] keeps it to one
+//!   Starling at a time.
 //! - [`models`] manages installed transcription models.
 //! - [`error`] turns failures into the `{kind, message}` shape the UI shows.
 //! - [`recording`] records answers into attempts and recovers interrupted ones.
@@ -15,6 +16,8 @@
 //! - [`search`] searches questions, notes, stories and transcripts.
 //! - [`markdown`] renders notes' Markdown safely.
 //! - [`stories`] links STAR stories to questions.
+//! - `files` reads and writes the files a user names (exports stay out of
+//!   the data folder).
 //! - [`backup`] exports everything to one archive and restores it safely.
 //! - [`retention`] deletes recordings older than the user's setting.
 //! - [`questions`] writes the user's own questions and imports/exports decks.
@@ -27,7 +30,9 @@ pub mod bindings;
 pub mod clock;
 pub mod coaching;
 pub mod error;
+mod files;
 pub mod live;
+pub mod lock;
 pub mod markdown;
 pub mod models;
 pub mod paths;
@@ -42,6 +47,7 @@ pub mod transcription;
 pub mod views;
 
 pub use error::{ErrorKind, IpcError, StudioError};
+pub use lock::DataLock;
 pub use paths::DataPaths;
 pub use studio::Studio;
 pub use views::{BankSnapshot, MicrophoneList, QuestionDetail, RecordingEvent};

@@ -139,7 +139,7 @@ impl LiveTranscription {
                         Ok(WorkerMessage::Live(segments)) => on_segments(segments),
                         Ok(WorkerMessage::Transcript(t)) => outcome = Ok(t),
                         Ok(WorkerMessage::Error(e)) => outcome = Err(LiveError::Worker(e)),
-                        Ok(WorkerMessage::Progress(_)) | Err(_) => {}
+                        Ok(WorkerMessage::Progress(_) | WorkerMessage::Loaded) | Err(_) => {}
                     }
                 }
                 let _ = tx.send(outcome);

@@ -1,6 +1,8 @@
 //! The models installed in the data folder (`models/NAME.bin`, whisper.cpp
 //! ggml files) and the default one. Installing always goes through a
-//! temporary file and a rename, so a half-written model is never listed.
+//! temporary file and a rename, so a half-written model is never listed,
+//! and a model is installed only after whisper.cpp has loaded it in a worker
+//! process.
 
 use std::path::{Path, PathBuf};
 
@@ -207,9 +209,16 @@ impl Studio {
         self.list_models()?.into_iter().find(|m| m.name == name).ok_or_else(|| StudioError::UnknownModel(name.to_string()))
     }
 
-    /// Imports a ggml `.bin` file (checked and loaded first) or a
-    /// CTranslate2 model folder (converted to ggml) under `name`.
-    pub fn import_model(&self, src: &Path, name: Option<&str>) -> Result<InstalledModel, StudioError> {
+    /// Imports a ggml `.bin` file (checked first) or a CTranslate2 model
+    /// folder (converted to ggml) under `name`.
+    ///
+    /// The new file is staged beside the installed models under a name
+    /// unique to this import, loaded by whisper.cpp in a worker process
+    /// (`worker`), and only then renamed over `models/NAME.bin`: a model
+    /// already installed under that name stays until its replacement has
+    /// loaded, and a model whisper.cpp cannot load is never installed.
+    /// Errors name `src`, the file the user chose.
+    pub fn import_model(&self, src: &Path, name: Option<&str>, worker: &crate::transcription::WorkerCommand) -> Result<InstalledModel, StudioError> {
         let name = name.map(str::to_string).unwrap_or_else(|| name_from(src));
         if !valid_name(&name) {
             return Err(StudioError::BadModelName(name));
@@ -217,7 +226,13 @@ impl Studio {
         let dir = self.models_dir();
         std::fs::create_dir_all(&dir).map_err(|source| TranscribeError::Write { path: dir.clone(), source })?;
         let dest = dir.join(format!("{name}.bin"));
-        if src.is_dir() {
+        let staged = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempfile_in(&dir)
+            .map_err(|source| TranscribeError::Write { path: dir.clone(), source })?
+            .into_temp_path();
+        if starling_files::metadata(src)?.is_dir() {
             if !convert::is_ct2_folder(src) {
                 return Err(TranscribeError::BadCt2Model {
                     path: src.to_path_buf(),
@@ -225,18 +240,24 @@ impl Studio {
                 }
                 .into());
             }
-            convert::convert_folder(src, &dest)?;
+            convert::convert_folder(src, &staged)?;
         } else {
             ggml::check_file(src)?;
-            let tmp = dir.join(format!(".{name}.bin.partial"));
-            std::fs::copy(src, &tmp).map_err(|source| TranscribeError::Write { path: tmp.clone(), source })?;
-            std::fs::rename(&tmp, &dest).map_err(|source| TranscribeError::Write { path: dest.clone(), source })?;
+            let mut from = starling_files::open_regular(src)?;
+            let mut to = std::fs::File::create(&staged).map_err(|source| TranscribeError::Write { path: dir.clone(), source })?;
+            std::io::copy(&mut from, &mut to).map_err(|source| TranscribeError::Write { path: dir.clone(), source })?;
+            to.sync_all().map_err(|source| TranscribeError::Write { path: dir.clone(), source })?;
         }
-        // A model that whisper.cpp cannot load is not kept.
-        if let Err(e) = WhisperTranscriber::load(&dest) {
-            let _ = std::fs::remove_file(&dest);
-            return Err(e.into());
-        }
+        // Loaded where an abort inside whisper.cpp cannot take Starling down.
+        crate::transcription::check_model_loads(worker, &staged).map_err(|e| match e {
+            crate::transcription::JobError::Worker(reason) => StudioError::from(TranscribeError::BadModel { path: src.to_path_buf(), reason }),
+            crate::transcription::JobError::Crashed(how) => {
+                StudioError::from(TranscribeError::BadModel { path: src.to_path_buf(), reason: format!("whisper.cpp stopped while loading it: {how}") })
+            }
+            other => StudioError::Job(other),
+        })?;
+        staged.persist(&dest).map_err(|e| TranscribeError::Write { path: dest.clone(), source: e.error })?;
+        tracing::info!(model = %name, from = %src.display(), "model imported");
         if self.store.setting(DEFAULT_SETTING)?.is_none() {
             self.store.set_setting(DEFAULT_SETTING, Some(&name))?;
         }
@@ -264,10 +285,12 @@ mod tests {
         let studio = Studio::open(crate::DataPaths::new(dir.path())).unwrap();
         let junk = dir.path().join("junk.bin");
         std::fs::write(&junk, b"hello").unwrap();
-        let e = studio.import_model(&junk, None).unwrap_err().to_string();
+        // Refused before a worker is needed.
+        let worker = crate::transcription::WorkerCommand { program: "/nonexistent".into(), prefix: vec![] };
+        let e = studio.import_model(&junk, None, &worker).unwrap_err().to_string();
         assert!(e.contains("not a ggml Whisper model"), "{e}");
         assert!(studio.list_models().unwrap().is_empty());
-        let e = studio.import_model(dir.path(), Some("x")).unwrap_err().to_string();
+        let e = studio.import_model(dir.path(), Some("x"), &worker).unwrap_err().to_string();
         assert!(e.contains("needs model.bin"), "{e}");
     }
 }

@@ -24,14 +24,20 @@ impl DataPaths {
     }
 
     /// `STARLING_DATA_DIR` if set, else `platform_default` if given, else the
-    /// platform data folder joined with [`APP_IDENTIFIER`].
-    pub fn resolve(platform_default: Option<PathBuf>) -> Option<Self> {
-        if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
-            return Some(DataPaths::new(dir));
+    /// platform data folder joined with [`APP_IDENTIFIER`]. A variable that
+    /// is set but empty is a mistake, not a request for the default folder:
+    /// it is refused rather than silently ignored.
+    pub fn resolve(platform_default: Option<PathBuf>) -> Result<Self, crate::StudioError> {
+        if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
+            if dir.is_empty() {
+                return Err(crate::StudioError::EmptyDataDirVariable);
+            }
+            return Ok(DataPaths::new(dir));
         }
         platform_default
             .or_else(|| directories::BaseDirs::new().map(|b| b.data_dir().join(APP_IDENTIFIER)))
             .map(DataPaths::new)
+            .ok_or(crate::StudioError::NoDataDir)
     }
 
     pub fn root(&self) -> &Path {

@@ -30,15 +30,9 @@ fn slug(prompt: &str) -> String {
     }
 }
 
-fn write_atomically(path: &Path, text: &[u8]) -> Result<(), StudioError> {
-    let tmp = PathBuf::from(format!("{}.partial", path.display()));
-    let werr = |source| StudioError::WriteFile { path: path.to_path_buf(), source };
-    std::fs::write(&tmp, text).map_err(werr)?;
-    std::fs::rename(&tmp, path).map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
-        StudioError::WriteFile { path: path.to_path_buf(), source }
-    })
-}
+/// The largest deck file an import reads (a deck of 100,000 questions is
+/// about 30 MB).
+const IMPORT_LIMIT: u64 = 64 << 20;
 
 fn problems_text(problems: &[starling_bank::BankProblem]) -> String {
     problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
@@ -83,7 +77,7 @@ impl Studio {
         }
         std::fs::create_dir_all(self.paths.decks())
             .map_err(|source| StudioError::WriteFile { path: self.paths.decks(), source })?;
-        write_atomically(&path, text.as_bytes())?;
+        crate::files::write_atomically(&path, text.as_bytes())?;
         self.reload_bank()?;
         Ok(())
     }
@@ -129,7 +123,7 @@ impl Studio {
     /// built-in bank: every problem is reported with its line, and nothing is
     /// copied unless the deck is clean and its ids are new.
     pub fn import_deck(&mut self, file: &Path) -> Result<DeckReport, StudioError> {
-        let bytes = std::fs::read(file).map_err(|source| StudioError::ReadFile { path: file.to_path_buf(), source })?;
+        let bytes = crate::files::read_user_file(file, IMPORT_LIMIT)?;
         let id = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || file.extension().is_none_or(|x| x != "toml") {
             return Err(StudioError::BadDeckName(file.display().to_string()));
@@ -152,7 +146,7 @@ impl Studio {
             return Err(StudioError::DeckExists(id));
         }
         std::fs::create_dir_all(self.paths.decks()).map_err(|source| StudioError::WriteFile { path: self.paths.decks(), source })?;
-        write_atomically(&self.paths.decks().join(format!("{id}.toml")), &bytes)?;
+        crate::files::write_atomically(&self.paths.decks().join(format!("{id}.toml")), &bytes)?;
         self.reload_bank()?;
         self.bank.decks().iter().find(|d| d.info.id == id).cloned().ok_or(StudioError::UnknownDeck(id))
     }
@@ -167,7 +161,7 @@ impl Studio {
                 std::fs::read(&path).map_err(|source| StudioError::ReadFile { path, source })?
             }
         };
-        write_atomically(out, &bytes)?;
+        crate::files::write_export(out, self.paths.root(), &bytes)?;
         Ok(bytes.len())
     }
 }
@@ -210,8 +204,10 @@ mod tests {
         let edited = s.save_question(Question { prompt: "Tell me about a launch that slipped.".into(), ..q.clone() }).unwrap();
         assert_eq!(edited.id, q.id, "editing keeps the id");
         // The file on disk is a normal deck that the bank loads after a restart.
-        let s2 = Studio::open(DataPaths::new(dir.path())).unwrap();
-        assert_eq!(s2.bank().get(&q.id).unwrap().prompt, "Tell me about a launch that slipped.");
+        // (Read by the bank itself: a second studio on the folder would be
+        // refused while this one holds its lock.)
+        let reloaded = starling_bank::Bank::load(Some(&DataPaths::new(dir.path()).decks())).unwrap();
+        assert_eq!(reloaded.get(&q.id).unwrap().prompt, "Tell me about a launch that slipped.");
 
         let gone = s.delete_question(&twin.id).unwrap();
         assert!(s.bank().get(&twin.id).is_none());
@@ -267,6 +263,6 @@ mod tests {
         assert_eq!(report.question_count, 1);
         assert_eq!(s.bank().get("t1").unwrap().prompt, "Why us?");
         assert!(matches!(s.import_deck(&broken), Err(StudioError::DeckProblems { .. } | StudioError::DeckExists(_))));
-        assert!(matches!(s.import_deck(Path::new("/nope/x.toml")), Err(StudioError::ReadFile { .. })));
+        assert!(matches!(s.import_deck(Path::new("/nope/x.toml")), Err(StudioError::BadInput(starling_files::FileError::Missing { .. }))));
     }
 }

@@ -85,7 +85,7 @@ impl Studio {
     /// Writes [`notes_markdown`](Studio::notes_markdown) to `path`.
     pub fn export_notes(&self, path: &Path) -> Result<usize, StudioError> {
         let text = self.notes_markdown()?;
-        std::fs::write(path, &text).map_err(|source| StudioError::WriteFile { path: path.to_path_buf(), source })?;
+        crate::files::write_export(path, self.paths.root(), text.as_bytes())?;
         Ok(text.len())
     }
 }
@@ -124,7 +124,8 @@ mod tests {
         assert!(md.contains("### The Friday outage\n\n**Action:** Rolled back in *four* minutes"));
         assert!(md.contains("## Question notes"));
         assert!(md.contains("**Notes:** 3NF first"));
-        let path = dir.path().join("notes.md");
+        let elsewhere = tempfile::tempdir().unwrap();
+        let path = elsewhere.path().join("notes.md");
         s.export_notes(&path).unwrap();
         assert_eq!(std::fs::read_to_string(path).unwrap(), md);
 

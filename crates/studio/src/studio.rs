@@ -14,12 +14,23 @@ pub struct Studio {
     pub(crate) store: Store,
     pub(crate) active: Option<crate::recording::ActiveRecording>,
     pub(crate) clock: Clock,
+    /// Held while the studio is open (see [`crate::lock`]).
+    pub(crate) lock: crate::lock::DataLock,
 }
 
 impl Studio {
     /// Opens the store and loads the bank (built-in decks plus the user's deck
     /// folder, which is created if missing so the user can find it).
+    ///
+    /// Takes the data folder's lock first: while this studio is open, no
+    /// other Starling process writes to the folder.
     pub fn open(paths: DataPaths) -> Result<Studio, StudioError> {
+        Studio::open_locked(crate::lock::DataLock::acquire(&paths)?)
+    }
+
+    /// Opens the studio on a folder whose lock this process already holds.
+    pub fn open_locked(lock: crate::lock::DataLock) -> Result<Studio, StudioError> {
+        let paths = lock.paths().clone();
         // A restore killed after it committed is finished before anything
         // reads the database (see `backup`'s invariants).
         if let Some(previous) = crate::backup::finish_interrupted_restore(&paths)? {
@@ -31,7 +42,7 @@ impl Studio {
         }
         let bank = Bank::load(Some(&paths.decks()))?;
         tracing::info!(questions = bank.questions().len(), db = %paths.database().display(), "studio opened");
-        let mut studio = Studio { paths, bank, store, active: None, clock: Clock::system() };
+        let mut studio = Studio { paths, bank, store, active: None, clock: Clock::system(), lock };
         studio.recover_interrupted()?;
         studio.index_bank()?;
         if let Err(e) = studio.apply_retention() {
@@ -42,6 +53,12 @@ impl Studio {
 
     pub fn paths(&self) -> &DataPaths {
         &self.paths
+    }
+
+    /// Closes the studio but keeps the data folder's lock, for work that
+    /// needs the store closed (a restore) without letting another process in.
+    pub fn close(self) -> crate::lock::DataLock {
+        self.lock
     }
 
     /// Moves the studio's clock (scheduling reads the time through it).

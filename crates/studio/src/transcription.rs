@@ -33,6 +33,8 @@ pub enum WorkerMessage {
     /// time line.
     Live(Vec<starling_transcribe::Segment>),
     Transcript(Transcript),
+    /// The model loaded (the answer when no recording was given).
+    Loaded,
     Error(String),
 }
 
@@ -206,6 +208,33 @@ pub fn transcribe_file(
     run_worker(worker, model, wav, beam, 0, &Mutex::new(None), progress)
 }
 
+/// Loads `model` in a worker process and nothing more: whether whisper.cpp
+/// accepts it, found out where an abort inside whisper.cpp cannot take this
+/// process down. The error is the reason alone (no path), for the caller to
+/// put beside the file the user named.
+pub fn check_model_loads(worker: &WorkerCommand, model: &std::path::Path) -> Result<(), JobError> {
+    let out = Command::new(&worker.program)
+        .args(&worker.prefix)
+        .arg("--model")
+        .arg(model)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map_err(JobError::Start)?;
+    let mut error = None;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        match serde_json::from_str::<WorkerMessage>(line) {
+            Ok(WorkerMessage::Loaded) if out.status.success() => return Ok(()),
+            Ok(WorkerMessage::Error(e)) => error = Some(e),
+            _ => {}
+        }
+    }
+    match error {
+        Some(e) => Err(JobError::Worker(e)),
+        None => Err(JobError::Crashed(describe(out.status))),
+    }
+}
+
 /// Runs one worker process on `wav` with `model` and collects its transcript.
 /// While it runs, the child is kept in `current` (with `tag`) so it can be
 /// cancelled.
@@ -244,7 +273,7 @@ pub(crate) fn run_worker(
         let Ok(line) = line else { break };
         match serde_json::from_str::<WorkerMessage>(&line) {
             Ok(WorkerMessage::Progress(p)) => progress(p),
-            Ok(WorkerMessage::Live(_)) => {}
+            Ok(WorkerMessage::Live(_) | WorkerMessage::Loaded) => {}
             Ok(WorkerMessage::Transcript(t)) => transcript = Some(t),
             Ok(WorkerMessage::Error(e)) => error = Some(e),
             Err(_) => tracing::debug!(%line, "ignoring a line from the worker"),

@@ -142,7 +142,7 @@ impl Suite {
         assert!(ok, "espeak-ng makes the answer the virtual microphone plays");
         let studio = Studio::open(paths.clone()).expect("the studio opens");
         let model = std::env::var("STARLING_CT2_TINY_EN").expect("STARLING_CT2_TINY_EN names the test model (cargo xtask test sets it)");
-        studio.import_model(std::path::Path::new(&model), Some("tiny.en")).expect("the test model imports");
+        studio.import_model(std::path::Path::new(&model), Some("tiny.en"), &starling_studio::transcription::WorkerCommand { program: env!("CARGO_BIN_EXE_starling-cli").into(), prefix: vec!["__transcribe-worker".into()] }).expect("the test model imports");
         let mut suite = Suite {
             _dir: dir,
             paths,

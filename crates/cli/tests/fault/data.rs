@@ -30,11 +30,12 @@ pub fn backup_disk_full(env: &Env) -> Result<String, String> {
         Ok(s) => return Err(format!("a {} byte backup fitted on a 160 KiB disk", s.bytes)),
         Err(e) => e.to_string(),
     };
-    let partial = disk.path().join("backup.zip.partial");
-    if out.exists() || partial.exists() {
-        return Err(format!("a half-written archive was left on the full disk ({})", if out.exists() { "backup.zip" } else { "backup.zip.partial" }));
+    let left: Vec<String> = std::fs::read_dir(disk.path()).map_err(|e| e.to_string())?.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    if !left.is_empty() {
+        return Err(format!("a half-written archive was left on the full disk: {left:?}"));
     }
-    if paths.root().join(".export-staging").exists() {
+    let staging = std::fs::read_dir(paths.root()).map_err(|e| e.to_string())?.flatten().any(|e| e.file_name().to_string_lossy().starts_with(".export-staging"));
+    if staging {
         return Err("the export's staging folder was left in the data folder".into());
     }
     let elsewhere = env.dir.path().join("backup-elsewhere.zip");

@@ -2,6 +2,7 @@
 
 mod audio;
 mod data;
+mod hostile;
 mod models;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,13 @@ const CASES: &[Case] = &[
     ("whisper.cpp aborts mid-transcription", models::whisper_aborts),
     ("database: read-only", data::read_only_database),
     ("database: from a newer version", data::newer_database),
+    ("backup: duplicate entry names", hostile::archive_duplicate_names),
+    ("backup: sizes that lie (a bomb)", hostile::archive_lying_sizes),
+    ("backup: no database", hostile::archive_without_database),
+    ("model: unknown type, existing name", hostile::model_unknown_type_under_an_existing_name),
+    ("two processes on one data folder", hostile::two_processes_on_one_folder),
+    ("export: over the live database", hostile::export_over_the_database),
+    ("wav: 1 Hz header and a named pipe", hostile::hostile_wav_files),
 ];
 
 /// What every case may use.

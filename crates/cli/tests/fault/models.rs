@@ -17,10 +17,10 @@ const QUESTION: &str = "behavior-legacy-codebase";
 fn refused_import(env: &Env, name: &str, bytes: &[u8]) -> Result<String, String> {
     let paths = env.data(&format!("import-{name}"));
     let studio = Studio::open(paths.clone()).map_err(|e| e.to_string())?;
-    studio.import_model(&env.model, Some("tiny.en")).map_err(|e| format!("the good model does not import: {e}"))?;
+    studio.import_model(&env.model, Some("tiny.en"), &worker()).map_err(|e| format!("the good model does not import: {e}"))?;
     let file = env.dir.path().join(format!("{name}.bin"));
     std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
-    let message = match studio.import_model(&file, Some(name)) {
+    let message = match studio.import_model(&file, Some(name), &worker()) {
         Ok(_) => return Err("the bad model was installed".into()),
         Err(e) => e.to_string(),
     };
@@ -56,7 +56,7 @@ fn worker() -> WorkerCommand {
 fn with_take(env: &Env, name: &str) -> Result<(DataPaths, Studio, i64), String> {
     let paths = env.data(name);
     let studio = Studio::open(paths.clone()).map_err(|e| e.to_string())?;
-    studio.import_model(&env.model, Some("tiny.en")).map_err(|e| e.to_string())?;
+    studio.import_model(&env.model, Some("tiny.en"), &worker()).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(paths.recordings()).map_err(|e| e.to_string())?;
     std::fs::copy(&env.speech, paths.recordings().join("take.wav")).map_err(|e| e.to_string())?;
     let store = Store::open(&paths.database()).map_err(|e| e.to_string())?;

@@ -1,0 +1,84 @@
+//! One Starling at a time per data folder, across processes.
+//!
+//! The app and every command that writes hold an exclusive OS file lock on
+//! `starling.lock` in the data folder for as long as they work on it. The
+//! lock file holds the holder's process id, so a second writer is told who
+//! has the folder instead of writing into data that is about to move (a
+//! restore) or change underneath it. The kernel drops the lock when the
+//! holder exits, however it exits, so a killed Starling never leaves the
+//! folder locked.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use crate::error::StudioError;
+use crate::paths::DataPaths;
+
+/// The lock file's name inside the data folder.
+pub const LOCK_FILE: &str = "starling.lock";
+
+/// Proof that this process holds the data folder; released on drop.
+#[derive(Debug)]
+pub struct DataLock {
+    paths: DataPaths,
+    // Holding the open file holds the lock.
+    _file: File,
+}
+
+impl DataLock {
+    /// Takes the lock on `paths`' folder (creating the folder if needed), or
+    /// says which process holds it.
+    pub fn acquire(paths: &DataPaths) -> Result<DataLock, StudioError> {
+        let root = paths.root();
+        std::fs::create_dir_all(root).map_err(|source| StudioError::WriteFile { path: root.to_path_buf(), source })?;
+        let path = root.join(LOCK_FILE);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|source| StudioError::WriteFile { path: path.clone(), source })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                return Err(StudioError::DataFolderBusy { dir: root.to_path_buf(), pid: text.trim().parse().ok() });
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                // A file system without locks (some network shares): go on,
+                // as before locks existed, but say so.
+                tracing::warn!(error = %e, path = %path.display(), "the data folder cannot be locked; another Starling could use it at the same time");
+            }
+        }
+        let pid = std::process::id().to_string();
+        let written = file.set_len(0).and_then(|_| file.seek(SeekFrom::Start(0))).and_then(|_| file.write_all(pid.as_bytes()));
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "could not write the process id into the lock file");
+        }
+        Ok(DataLock { paths: paths.clone(), _file: file })
+    }
+
+    /// The folder this lock holds.
+    pub fn paths(&self) -> &DataPaths {
+        &self.paths
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_holder_is_refused_with_the_first_ones_pid_until_it_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = DataPaths::new(dir.path().join("data"));
+        let first = DataLock::acquire(&paths).unwrap();
+        let e = DataLock::acquire(&paths).unwrap_err();
+        assert!(matches!(e, StudioError::DataFolderBusy { pid: Some(p), .. } if p == std::process::id()), "{e}");
+        assert!(e.to_string().contains(&format!("Starling is already using this data folder (pid {})", std::process::id())), "{e}");
+        drop(first);
+        DataLock::acquire(&paths).unwrap();
+    }
+}
