@@ -18,6 +18,15 @@ pub enum ArchiveError {
 
     #[error("{path} is damaged: {detail}. Nothing was restored.")]
     Damaged { path: PathBuf, detail: String },
+
+    #[error("{path} is too large to restore: {detail}. Nothing was restored.")]
+    TooLarge { path: PathBuf, detail: String },
+
+    #[error("{source}, so it cannot be backed up. Remove it from the data folder or replace it with a regular file, then make the backup again.")]
+    Source { source: starling_files::FileError },
+
+    #[error("{path} changed while the backup was being written: it held {expected} bytes when listed and {found} when copied. Make the backup again when nothing is recording.")]
+    SourceChanged { path: PathBuf, expected: u64, found: u64 },
 }
 
 impl ArchiveError {

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use ts_rs::TS;
 
+use starling_files::FileError;
+
 use crate::builtin::builtin_decks;
 use crate::deck::{parse_deck, BankProblem, ParsedDeck};
 use crate::model::{DeckInfo, DeckOrigin, Question};
@@ -110,30 +112,135 @@ impl Bank {
     }
 }
 
-/// Parses every `*.toml` file of a folder, sorted by name. Files that cannot be
-/// read become decks with a problem, so nothing is skipped silently.
+/// The largest deck file read, in bytes. The biggest built-in deck is a few
+/// kilobytes; 64 MiB holds hundreds of thousands of questions.
+pub const MAX_DECK_BYTES: u64 = 64 << 20;
+
+/// Parses every `*.toml` entry of a folder, sorted by name. Names starting
+/// with `.` are hidden files (editors keep lock files and backups so) and are
+/// not decks. Every other `*.toml` entry becomes a deck: one that is not a
+/// regular file (a folder, a named pipe, a dangling link, a loop of links), is
+/// larger than [`MAX_DECK_BYTES`] or cannot be read becomes a deck with a
+/// problem naming the file and what it is, so nothing is skipped silently.
+/// Opening an entry never blocks, whatever it is.
 pub fn read_deck_dir(dir: &Path, origin: DeckOrigin) -> Result<Vec<ParsedDeck>, BankError> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(source) => return Err(BankError::ReadDir { path: dir.to_path_buf(), source }),
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let read_dir_error = |source| BankError::ReadDir { path: dir.to_path_buf(), source };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(read_dir_error)? {
+        let path = entry.map_err(read_dir_error)?.path();
+        let hidden = path.file_name().is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
+        if !hidden && path.extension().is_some_and(|x| x == "toml") {
+            paths.push(path);
+        }
+    }
     paths.sort();
     let mut decks = Vec::new();
     for path in paths {
         let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let file = path.display().to_string();
-        match std::fs::read(&path) {
+        match starling_files::read_limited(&path, MAX_DECK_BYTES) {
             Ok(bytes) => decks.push(parse_deck(&id, &file, origin, &bytes)),
             Err(e) => {
                 let mut d = parse_deck(&id, &file, origin, b"");
-                d.problems = vec![BankProblem { file, line: 1, message: format!("could not read the file: {e}") }];
+                d.problems = vec![BankProblem { file, line: 1, message: unreadable(&e) }];
                 decks.push(d);
             }
         }
     }
     Ok(decks)
+}
+
+/// The problem reported for a deck entry that could not be read, with what
+/// the user can do about it.
+fn unreadable(e: &FileError) -> String {
+    let advice = match e {
+        FileError::NotRegular { .. } => "a deck must be a plain .toml file: replace the entry with one, or remove it from the deck folder",
+        FileError::TooLarge { .. } => "split it into several smaller deck files",
+        FileError::Missing { .. } => "it was removed while the decks were being read; reload the decks",
+        FileError::InsideDataFolder { .. } | FileError::Io { .. } => "check that the file exists and that you may read it",
+    };
+    format!("{e}; {advice}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DECK: &str = "[[question]]\nid = \"ok-1\"\nkind = \"technical\"\narea = \"Python\"\nprompt = \"?\"\n";
+
+    /// The one problem of the deck read from `name` in `dir`, as displayed.
+    fn problem_of(decks: &[ParsedDeck], dir: &Path, name: &str) -> String {
+        let file = dir.join(name).display().to_string();
+        let deck = decks.iter().find(|d| d.info.file == file).unwrap_or_else(|| panic!("{name} is not reported: {decks:?}"));
+        assert!(deck.questions.is_empty());
+        assert_eq!(deck.problems.len(), 1, "{:?}", deck.problems);
+        assert_eq!(deck.problems[0].file, file);
+        deck.problems[0].to_string()
+    }
+
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("no NUL in a temp path");
+        // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn entries_that_are_not_deck_files_are_reported_by_name() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("good.toml"), DECK).unwrap();
+        symlink(d.join("gone.toml"), d.join("dangling.toml")).unwrap();
+        symlink(d.join("loop-b.toml"), d.join("loop-a.toml")).unwrap();
+        symlink(d.join("loop-a.toml"), d.join("loop-b.toml")).unwrap();
+        std::fs::create_dir(d.join("folder.toml")).unwrap();
+        mkfifo(&d.join("pipe.toml"));
+        // Hidden files and other extensions are not decks.
+        symlink(d.join("gone"), d.join(".#good.toml")).unwrap();
+        std::fs::write(d.join("notes.txt"), "not a deck").unwrap();
+
+        // A FIFO with no writer would block a plain open(); this returns.
+        let decks = read_deck_dir(d, DeckOrigin::User).unwrap();
+        assert_eq!(decks.len(), 6, "{decks:?}");
+        let good = decks.iter().find(|x| x.info.id == "good").unwrap();
+        assert!(good.is_ok(), "{:?}", good.problems);
+
+        let p = problem_of(&decks, d, "dangling.toml");
+        assert!(p.contains("dangling.toml is a symbolic link to a file that does not exist"), "{p}");
+        for name in ["loop-a.toml", "loop-b.toml"] {
+            let p = problem_of(&decks, d, name);
+            assert!(p.contains(&format!("{name} is a loop of symbolic links")), "{p}");
+        }
+        let p = problem_of(&decks, d, "folder.toml");
+        assert!(p.contains("folder.toml is a folder, not a regular file"), "{p}");
+        let p = problem_of(&decks, d, "pipe.toml");
+        assert!(p.contains("pipe.toml is a named pipe (FIFO), not a regular file"), "{p}");
+        assert!(p.contains("remove it from the deck folder"), "{p}");
+    }
+
+    #[test]
+    fn a_deck_file_over_the_size_limit_is_reported_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = std::fs::File::create(dir.path().join("huge.toml")).unwrap();
+        // A sparse file: it has the length without taking the disk space.
+        big.set_len(MAX_DECK_BYTES + 1).unwrap();
+        let decks = read_deck_dir(dir.path(), DeckOrigin::User).unwrap();
+        let p = problem_of(&decks, dir.path(), "huge.toml");
+        assert!(p.contains(&format!("is {} bytes; the most Starling accepts here is {MAX_DECK_BYTES} bytes", MAX_DECK_BYTES + 1)), "{p}");
+        assert!(p.contains("split it"), "{p}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_bank_shows_a_broken_entry_as_a_skipped_deck() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(dir.path().join("gone.toml"), dir.path().join("mine.toml")).unwrap();
+        let bank = Bank::load(Some(dir.path())).unwrap();
+        let report = bank.decks().iter().find(|r| r.info.id == "mine").expect("the broken entry has a deck report");
+        assert_eq!(report.question_count, 0);
+        assert_eq!(report.info.origin, DeckOrigin::User);
+        assert!(report.problems[0].message.contains("symbolic link to a file that does not exist"), "{:?}", report.problems);
+    }
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use toml::Spanned;
 use ts_rs::TS;
 
-use crate::lines::line_of;
+use crate::lines::LineIndex;
 use crate::model::{
     Area, DeckInfo, DeckOrigin, Difficulty, Question, QuestionKind, Quiz, QuizOption, SelectMode,
 };
@@ -64,7 +64,7 @@ impl ParsedDeck {
 /// contents (checked for UTF-8 here, so a mis-encoded file is reported rather
 /// than lost).
 pub fn parse_deck(deck_id: &str, file: &str, origin: DeckOrigin, bytes: &[u8]) -> ParsedDeck {
-    let mut ctx = Checker { file, text: "", problems: Vec::new() };
+    let mut ctx = Checker { file, lines: LineIndex::new(""), areas: String::new(), problems: Vec::new() };
     let mut info = DeckInfo {
         id: deck_id.to_string(),
         name: deck_id.to_string(),
@@ -88,11 +88,13 @@ pub fn parse_deck(deck_id: &str, file: &str, origin: DeckOrigin, bytes: &[u8]) -
             return ParsedDeck { info, questions: Vec::new(), problems: ctx.problems };
         }
     };
-    ctx.text = text;
+    // Built once: every line number below is a binary search in it.
+    ctx.lines = LineIndex::new(text);
+    ctx.areas = Area::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ");
     let raw: RawDeckFile = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+            let line = e.span().map(|s| ctx.lines.line_of(s.start)).unwrap_or(1);
             ctx.problems.push(BankProblem {
                 file: file.to_string(),
                 line,
@@ -134,7 +136,9 @@ pub fn parse_deck(deck_id: &str, file: &str, origin: DeckOrigin, bytes: &[u8]) -
 
 struct Checker<'a> {
     file: &'a str,
-    text: &'a str,
+    lines: LineIndex,
+    /// The known areas, listed once for the messages that need them.
+    areas: String,
     problems: Vec<BankProblem>,
 }
 
@@ -144,16 +148,14 @@ impl Checker<'_> {
     }
 
     fn line<T>(&self, s: &Spanned<T>) -> usize {
-        line_of(self.text, s.span().start)
+        self.lines.line_of(s.span().start)
     }
 
     /// The line of the `[[question]]` header that opens a table: the span of an
     /// array-of-tables entry may start at its header or at its first key.
     fn table_line<T>(&self, s: &Spanned<T>) -> usize {
         let line = self.line(s);
-        let lines: Vec<&str> = self.text.lines().take(line).collect();
-        let header = lines.iter().rposition(|l| l.trim_start().starts_with("[["));
-        header.map(|i| i + 1).unwrap_or(line)
+        self.lines.header_at_or_before(line).unwrap_or(line)
     }
 
     /// A trimmed text value; an empty one counts as absent.
@@ -196,7 +198,7 @@ impl Checker<'_> {
                 }
                 parsed
             });
-        let areas = Area::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ");
+        let areas = self.areas.clone();
         let area = self
             .required(&raw.area, "area", line, &format!("expected one of {areas}"))
             .and_then(|(a, l)| {

@@ -20,7 +20,7 @@ pub mod quiz;
 mod raw;
 pub mod writer;
 
-pub use bank::{read_deck_dir, Bank, BankError, DeckReport};
+pub use bank::{read_deck_dir, Bank, BankError, DeckReport, MAX_DECK_BYTES};
 pub use deck::{parse_deck, BankProblem, ParsedDeck};
 pub use model::{
     Area, DeckInfo, DeckOrigin, Difficulty, Question, QuestionKind, Quiz, QuizOption, SelectMode,

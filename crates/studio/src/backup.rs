@@ -206,7 +206,7 @@ pub fn restore_locked(lock: &crate::lock::DataLock, archive: &Path, now_ms: i64)
     // Every name and the manifest are checked before anything is extracted.
     let mut checked = CheckedArchive::open(BufReader::new(file), archive, starling_store::schema::latest_version())?;
     let files = checked.targets().count() as u32;
-    let needed = checked.manifest().files.iter().fold(0u64, |sum, f| sum.saturating_add(f.bytes)).saturating_add(SPARE_BYTES);
+    let needed = checked.total_bytes().saturating_add(SPARE_BYTES);
     let available = starling_files::available_space(paths.root()).map_err(BackupError::BadInput)?;
     if needed > available {
         return Err(BackupError::NoSpace { archive: archive.to_path_buf(), dir: paths.root().to_path_buf(), needed, available });
