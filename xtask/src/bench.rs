@@ -8,6 +8,8 @@
 //! - stop-to-final-transcript latency with the live transcript, against
 //!   transcribing the whole file after stop;
 //! - search latency over a large store, against a `LIKE` scan;
+//! - checking a deck of 100,000 questions and a backup of 100,000 entries,
+//!   against parsing the same TOML and listing the same zip alone;
 //! - capture through the virtual microphone (lost samples, drift, CPU);
 //! - start-up to an interactive window and idle memory, against a bare
 //!   WebKitGTK window (`startup.rs`).
@@ -175,6 +177,13 @@ pub fn run(short: bool) -> Result<(), Fail> {
         Vec::new()
     };
     cargo_bench("starling-store", "search", &envs)?;
+
+    // Hostile input must not turn into hours of work: checking 100,000
+    // questions or backup entries, against merely parsing the same bytes.
+    step("benchmark: checking a large deck");
+    cargo_bench("starling-bank", "deck_check", &envs)?;
+    step("benchmark: checking a large backup archive");
+    cargo_bench("starling-archive", "archive_check", &envs)?;
 
     // Start-up: the release build for the full run; CI's short run uses the
     // debug build the end-to-end tests just made.

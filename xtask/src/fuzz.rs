@@ -26,6 +26,13 @@ fn limits() -> [String; 2] {
     [format!("-rss_limit_mb={RSS_LIMIT_MB}"), format!("-timeout={TIMEOUT_S}")]
 }
 
+/// libFuzzer's longest input for `target`: its default (1 MB at most) would
+/// cut `ggml_load`'s seed, the smallest whisper.cpp model that loads
+/// (about 1.25 MB), so nothing would reach whisper.cpp.
+fn max_len(target: &str) -> Option<&'static str> {
+    (target == "ggml_load").then_some("-max_len=1400000")
+}
+
 /// What one target's run did.
 struct Tally {
     target: &'static str,
@@ -78,7 +85,9 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), Fail> {
             step(&format!("fuzz {target}: replaying {replayed} past crash input(s)"));
             let dir = regressions.display().to_string();
             let [rss, timeout] = limits();
-            run_cmd(&mut fuzz_cmd(&["run", "-O", target, &dir, "--", "-runs=0", &rss, &timeout, &prefix]))
+            let mut args = vec!["run", "-O", target, &dir, "--", "-runs=0", &rss, &timeout, &prefix];
+            args.extend(max_len(target));
+            run_cmd(&mut fuzz_cmd(&args))
                 .map_err(|e| Fail::msg(format!("a past crash of `{target}` is back ({e}); the input is in {dir}")))?;
         }
         let corpus = cache_dir().join("fuzz-corpus").join(target);
@@ -86,21 +95,12 @@ pub fn run(seconds: u64, only: Option<&str>) -> Result<(), Fail> {
         step(&format!("fuzz {target}: {seconds} s"));
         let started = Instant::now();
         let [rss, timeout] = limits();
-        let out = fuzz_cmd(&[
-            "run",
-            "-O",
-            target,
-            &corpus.display().to_string(),
-            &root.join("seeds").join(target).display().to_string(),
-            "--",
-            &format!("-max_total_time={seconds}"),
-            &rss,
-            &timeout,
-            "-print_final_stats=1",
-            &prefix,
-        ])
-        .output()
-        .map_err(|e| Fail::msg(format!("cannot run cargo fuzz: {e}")))?;
+        let corpus_dir = corpus.display().to_string();
+        let seeds = root.join("seeds").join(target).display().to_string();
+        let total = format!("-max_total_time={seconds}");
+        let mut args = vec!["run", "-O", target, &corpus_dir, &seeds, "--", &total, &rss, &timeout, "-print_final_stats=1", &prefix];
+        args.extend(max_len(target));
+        let out = fuzz_cmd(&args).output().map_err(|e| Fail::msg(format!("cannot run cargo fuzz: {e}")))?;
         let log = String::from_utf8_lossy(&out.stderr).into_owned();
         if !out.status.success() {
             let tail: Vec<&str> = log.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();

@@ -69,6 +69,81 @@ pub fn audio_ctx_for(samples: usize) -> Option<u32> {
     (ctx < 1_500).then_some(ctx)
 }
 
+/// The most decoders whisper.cpp runs at once (`WHISPER_MAX_DECODERS`): a
+/// wider beam makes `whisper_full` fail with code -4.
+pub const MAX_BEAM: usize = 8;
+/// The most threads accepted: more than any desktop has, and more only
+/// costs memory.
+pub const MAX_THREADS: usize = 256;
+
+/// Why [`TranscribeOptions`] cannot be used. Each message completes
+/// "Transcription failed: …".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionsError {
+    #[error("a beam size of {0} is not possible; whisper.cpp searches with 1 to {MAX_BEAM} beams")]
+    Beam(usize),
+    #[error("{0} threads were asked for; use 1 to {MAX_THREADS}")]
+    Threads(usize),
+    #[error("{0:?} is not a language whisper.cpp knows; use a code such as \"en\", or \"auto\"")]
+    Language(String),
+    #[error("the initial prompt contains a NUL character, which whisper.cpp cannot take")]
+    PromptNul,
+    #[error("the no-speech threshold is {0}; it must be a probability between 0 and 1")]
+    NoSpeech(String),
+}
+
+impl TranscribeOptions {
+    /// Checks every option against what whisper.cpp accepts, so no bare
+    /// error code (or a panic inside whisper-rs) comes back from it.
+    pub fn validate(&self) -> Result<(), OptionsError> {
+        if let Some(n) = self.beam_size {
+            if !(1..=MAX_BEAM).contains(&n) {
+                return Err(OptionsError::Beam(n));
+            }
+        }
+        if self.threads > MAX_THREADS {
+            return Err(OptionsError::Threads(self.threads));
+        }
+        let lang = self.language.as_str();
+        if lang.contains('\0') || (lang != "auto" && !lang.is_empty() && whisper_rs::get_lang_id(lang).is_none()) {
+            return Err(OptionsError::Language(self.language.clone()));
+        }
+        if self.initial_prompt.as_deref().is_some_and(|p| p.contains('\0')) {
+            return Err(OptionsError::PromptNul);
+        }
+        if !(0.0..=1.0).contains(&self.no_speech_threshold) {
+            return Err(OptionsError::NoSpeech(self.no_speech_threshold.to_string()));
+        }
+        Ok(())
+    }
+}
+
+/// Words for what whisper.cpp's `whisper_full` return codes mean (see
+/// `whisper_full_with_state`), with the code kept in parentheses.
+pub fn explain_whisper_error(e: &whisper_rs::WhisperError) -> String {
+    use whisper_rs::WhisperError as E;
+    let words = match e {
+        E::GenericError(code) => {
+            let what = match code {
+                -2 => "the audio could not be turned into a spectrogram",
+                -3 => "the spoken language could not be detected",
+                -4 => "more decoders (beam size) were asked for than whisper.cpp allows",
+                -5 => "the audio context is larger than the model's",
+                -6 => "the audio could not be encoded (out of memory, or cancelled)",
+                -9..=-7 => "the model failed while decoding (out of memory, or cancelled)",
+                _ => "whisper.cpp reported an error",
+            };
+            return format!("{what} (whisper.cpp error code {code})");
+        }
+        E::FailedToCreateState => "whisper.cpp could not set up its working memory; close other programs and try again",
+        E::InitError => "the model could not be initialised",
+        E::NoSamples => "there is no audio to transcribe",
+        E::InvalidThreadCount => "the thread count is not valid",
+        _ => return format!("whisper.cpp failed: {e}"),
+    };
+    format!("{words} ({e:?})")
+}
+
 impl Default for TranscribeOptions {
     fn default() -> Self {
         TranscribeOptions {
@@ -101,13 +176,15 @@ pub trait Transcriber {
 pub struct WhisperTranscriber {
     ctx: WhisperContext,
     name: String,
+    /// The model's hyper-parameters, as checked before loading.
+    hparams: crate::ggml::HParams,
 }
 
 impl WhisperTranscriber {
     /// Loads a ggml model file, refusing truncated or foreign files with a
     /// clear error before whisper.cpp sees them.
     pub fn load(path: &Path) -> Result<Self, TranscribeError> {
-        crate::ggml::check_file(path)?;
+        let hparams = crate::ggml::check_file(path)?;
         whisper_rs::install_logging_hooks();
         let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
             .map_err(|e| TranscribeError::BadModel {
@@ -118,7 +195,7 @@ impl WhisperTranscriber {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "model".into());
-        Ok(WhisperTranscriber { ctx, name })
+        Ok(WhisperTranscriber { ctx, name, hparams })
     }
 
     pub fn name(&self) -> &str {
@@ -163,6 +240,7 @@ impl Transcriber for WhisperTranscriber {
         progress: &mut (dyn FnMut(u8) + Send),
         cancel: &AtomicBool,
     ) -> Result<Transcript, TranscribeError> {
+        opts.validate().map_err(|e| TranscribeError::Engine(e.to_string()))?;
         let started = Instant::now();
         let audio_ms = (samples.len() as u64 * 1000 / 16_000) as u32;
         let empty = |started: Instant| Transcript {
@@ -195,7 +273,9 @@ impl Transcriber for WhisperTranscriber {
         params.set_suppress_nst(true);
         params.set_no_speech_thold(opts.no_speech_threshold);
         if let Some(ctx) = opts.audio_ctx {
-            params.set_audio_ctx(ctx.min(1_500) as i32);
+            // whisper.cpp fails (code -5) past the model's own context.
+            let most = u32::try_from(self.hparams.n_audio_ctx).unwrap_or(1_500);
+            params.set_audio_ctx(ctx.min(most) as i32);
         }
         if let Some(p) = &opts.initial_prompt {
             params.set_initial_prompt(p);
@@ -214,7 +294,7 @@ impl Transcriber for WhisperTranscriber {
         let mut state = self
             .ctx
             .create_state()
-            .map_err(|e| TranscribeError::Engine(e.to_string()))?;
+            .map_err(|e| TranscribeError::Engine(explain_whisper_error(&e)))?;
         // Forward progress live from a helper thread. whisper-rs keeps the
         // progress closure (and so the sender) alive after `full()`, so the
         // helper stops on a flag rather than on the channel closing.
@@ -241,7 +321,7 @@ impl Transcriber for WhisperTranscriber {
         if cancel.load(Ordering::Relaxed) {
             return Err(TranscribeError::Cancelled);
         }
-        result.map_err(|e| TranscribeError::Engine(e.to_string()))?;
+        result.map_err(|e| TranscribeError::Engine(explain_whisper_error(&e)))?;
         let eot = self.ctx.token_eot();
         let mut segments = Vec::new();
         for seg in state.as_iter() {
@@ -400,5 +480,62 @@ mod tests {
         assert!(is_annotation("[BLANK_AUDIO]"));
         assert!(is_annotation(" (static) "));
         assert!(!is_annotation("I fixed it."));
+    }
+}
+
+#[cfg(test)]
+mod model_tests {
+    //! Tests that load the generated tiny model in whisper.cpp.
+    use super::*;
+
+    fn tiny() -> (tempfile::TempDir, WhisperTranscriber) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tiny.bin");
+        std::fs::write(&path, crate::testmodel::tiny_test_model()).unwrap();
+        let engine = WhisperTranscriber::load(&path).unwrap();
+        (dir, engine)
+    }
+
+    fn bursts() -> Vec<f32> {
+        (0..16_000 * 3).map(|i| if (i / 3_200) % 2 == 0 { 0.3 * ((i as f32) * 0.05).sin() } else { 0.001 }).collect()
+    }
+
+    #[test]
+    fn a_beam_wider_than_whisper_allows_is_a_clear_error() {
+        let (_dir, mut engine) = tiny();
+        let opts = TranscribeOptions { beam_size: Some(100_000), ..Default::default() };
+        let e = engine.transcribe(&bursts(), &opts, &mut |_| {}, &AtomicBool::new(false)).unwrap_err();
+        assert!(matches!(e, TranscribeError::Engine(_)), "{e}");
+        assert_eq!(e.to_string(), "Transcription failed: a beam size of 100000 is not possible; whisper.cpp searches with 1 to 8 beams.");
+    }
+
+    #[test]
+    fn the_tiny_model_loads_and_runs_in_whisper_cpp() {
+        let (_dir, mut engine) = tiny();
+        let opts = TranscribeOptions { threads: 1, audio_ctx: Some(3_000), ..Default::default() };
+        let t = engine.transcribe(&bursts(), &opts, &mut |_| {}, &AtomicBool::new(false)).unwrap();
+        assert_eq!(t.audio_ms, 3_000);
+        assert_eq!(t.model, "tiny");
+    }
+
+    #[test]
+    fn options_whisper_cpp_cannot_take_are_explained() {
+        let ok = TranscribeOptions::default();
+        assert_eq!(ok.validate(), Ok(()));
+        let bad = |f: &dyn Fn(&mut TranscribeOptions)| {
+            let mut o = TranscribeOptions::default();
+            f(&mut o);
+            o.validate().unwrap_err()
+        };
+        assert_eq!(bad(&|o| o.beam_size = Some(9)), OptionsError::Beam(9));
+        assert_eq!(bad(&|o| o.beam_size = Some(0)), OptionsError::Beam(0));
+        assert_eq!(bad(&|o| o.language = "klingon".into()), OptionsError::Language("klingon".into()));
+        assert_eq!(bad(&|o| o.language = "e\0n".into()), OptionsError::Language("e\0n".into()));
+        assert_eq!(bad(&|o| o.initial_prompt = Some("a\0b".into())), OptionsError::PromptNul);
+        assert!(matches!(bad(&|o| o.no_speech_threshold = f32::NAN), OptionsError::NoSpeech(_)));
+        assert_eq!(
+            explain_whisper_error(&whisper_rs::WhisperError::GenericError(-4)),
+            "more decoders (beam size) were asked for than whisper.cpp allows (whisper.cpp error code -4)"
+        );
     }
 }

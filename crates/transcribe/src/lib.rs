@@ -25,6 +25,7 @@ mod error;
 pub mod ggml;
 pub mod live;
 pub mod mel;
+pub mod testmodel;
 pub mod vocab;
 pub mod wer;
 
