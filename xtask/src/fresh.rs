@@ -28,7 +28,7 @@ const MIRRORS: &[&str] = &[
 ];
 
 pub fn run(keep: bool) -> Result<(), Fail> {
-    if output(Command::new("id").arg("-u")).map_or(true, |s| s.trim() != "0") {
+    if output(Command::new("id").arg("-u")).is_none_or(|s| s.trim() != "0") {
         return Err(Fail::msg("`cargo xtask fresh` needs root (it builds a Debian root with mmdebstrap and enters it with chroot)"));
     }
     if !have("mmdebstrap") {

@@ -21,8 +21,8 @@ pub const LOCK_FILE: &str = "starling.lock";
 #[derive(Debug)]
 pub struct DataLock {
     paths: DataPaths,
-    // Holding the open file holds the lock.
-    _file: File,
+    // Holding the open file holds the lock (none on a read-only folder).
+    _file: Option<File>,
 }
 
 impl DataLock {
@@ -30,15 +30,23 @@ impl DataLock {
     /// says which process holds it.
     pub fn acquire(paths: &DataPaths) -> Result<DataLock, StudioError> {
         let root = paths.root();
-        std::fs::create_dir_all(root).map_err(|source| StudioError::WriteFile { path: root.to_path_buf(), source })?;
+        if let Err(source) = std::fs::create_dir_all(root) {
+            if !root.is_dir() {
+                return Err(StudioError::WriteFile { path: root.to_path_buf(), source });
+            }
+        }
         let path = root.join(LOCK_FILE);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|source| StudioError::WriteFile { path: path.clone(), source })?;
+        let opened = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path);
+        let mut file = match opened {
+            Ok(f) => f,
+            // Nothing can write to a read-only folder, so there is nothing to
+            // guard; the store then says why Starling cannot work there.
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied) => {
+                tracing::warn!(error = %e, path = %path.display(), "the data folder is not writable, so it is not locked");
+                return Ok(DataLock { paths: paths.clone(), _file: None });
+            }
+            Err(source) => return Err(StudioError::WriteFile { path, source }),
+        };
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -57,7 +65,7 @@ impl DataLock {
         if let Err(e) = written {
             tracing::warn!(error = %e, "could not write the process id into the lock file");
         }
-        Ok(DataLock { paths: paths.clone(), _file: file })
+        Ok(DataLock { paths: paths.clone(), _file: Some(file) })
     }
 
     /// The folder this lock holds.

@@ -280,8 +280,8 @@ impl Suite {
         }
         let lines: Vec<String> = rx.try_iter().map(|(_, l)| l).collect();
         let done = lines.iter().filter(|l| l.starts_with("done")).count() as u64;
-        if done > 0 {
-            self.per_job_ms = restarted.elapsed().as_millis() as u64 / done;
+        if let Some(ms) = (restarted.elapsed().as_millis() as u64).checked_div(done) {
+            self.per_job_ms = ms;
         }
         let failures: Vec<&String> = lines.iter().filter(|l| l.starts_with("failed")).collect();
         if !failures.is_empty() {

@@ -13,7 +13,7 @@ use zip::write::SimpleFileOptions;
 
 use super::{keep_note, note_survived, says, Env};
 
-const QUESTION: &str = "behavior-conflict-teammate";
+const QUESTION: &str = "behavior-difficult-bug";
 
 fn cli(paths: &DataPaths, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_starling-cli"));
@@ -324,4 +324,32 @@ pub fn hostile_wav_files(env: &Env) -> Result<String, String> {
     says(&messages[0], &["one-hertz.wav", "sample rate"])?;
     says(&messages[1], &["pipe.wav", "named pipe"])?;
     Ok(messages.join(" | "))
+}
+
+/// A backup that would not fit on the data folder's disk (a 96 MiB disk, an
+/// archive of 128 MiB once extracted) is refused before a byte is
+/// extracted, naming the space it needs.
+pub fn restore_without_room(env: &Env) -> Result<String, String> {
+    let paths = env.data("restore-full");
+    let disk = crate::common::SmallDisk::mount(paths.root(), "96m")?;
+    let (paths, take) = user_data(env, "restore-full")?;
+    let db = database(env)?;
+    let big = vec![0u8; 128 << 20];
+    let path = archive(
+        env.dir.path(),
+        "too-big.zip",
+        &[("starling.db", db.len() as u64), ("recordings/big.wav", big.len() as u64)],
+        &[("starling.db", db), ("recordings/big.wav", big)],
+    )?;
+    let out = run(&paths, &["import", &path.display().to_string()])?;
+    if out.status.success() {
+        return Err("the archive was restored onto a disk too small for it".into());
+    }
+    untouched(&paths, &take)?;
+    let used: u64 = std::fs::read_dir(paths.root()).map_err(|e| e.to_string())?.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum();
+    if used > 8 << 20 {
+        return Err(format!("{used} bytes were written to the small disk"));
+    }
+    drop(disk);
+    says(&stderr(&out), &["too-big.zip", "needs", "bytes free", "Nothing was restored"])
 }

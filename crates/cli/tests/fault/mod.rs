@@ -33,6 +33,7 @@ const CASES: &[Case] = &[
     ("two processes on one data folder", hostile::two_processes_on_one_folder),
     ("export: over the live database", hostile::export_over_the_database),
     ("wav: 1 Hz header and a named pipe", hostile::hostile_wav_files),
+    ("backup: restore onto a full disk", hostile::restore_without_room),
 ];
 
 /// What every case may use.
