@@ -184,8 +184,15 @@ impl Studio {
     pub fn run_benchmark(models_dir: &Path, model: &Path, worker: &crate::transcription::WorkerCommand) -> Result<ModelMeasurement, StudioError> {
         use starling_transcribe::benchmark::{CLIP_TEXT, CLIP_WAV};
         std::fs::create_dir_all(models_dir).map_err(|source| TranscribeError::Write { path: models_dir.to_path_buf(), source })?;
-        let clip = models_dir.join(".benchmark.wav");
-        std::fs::write(&clip, CLIP_WAV).map_err(|source| TranscribeError::Write { path: clip.clone(), source })?;
+        // The clip is written for this measurement alone, so two at once
+        // never read each other's half-written file.
+        let clip = tempfile::Builder::new()
+            .prefix(".benchmark-")
+            .suffix(".wav")
+            .tempfile_in(models_dir)
+            .map_err(|source| TranscribeError::Write { path: models_dir.to_path_buf(), source })?
+            .into_temp_path();
+        std::fs::write(&clip, CLIP_WAV).map_err(|source| TranscribeError::Write { path: clip.to_path_buf(), source })?;
         let current = std::sync::Mutex::new(None);
         let t = crate::transcription::run_worker(worker, model, &clip, None, -1, &current, &mut |_| {})
             .map_err(|e| TranscribeError::Engine(e.to_string()))?;

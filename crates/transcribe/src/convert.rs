@@ -540,16 +540,27 @@ pub(crate) mod tests {
         assert!(e.contains("no vocabulary"), "{e}");
     }
 
-    /// Writes the fuzz seeds this crate generates, when asked:
-    /// `STARLING_WRITE_SEEDS=fuzz/seeds cargo test -p starling-transcribe write_fuzz_seeds -- --ignored`.
+    /// The fuzz seeds this crate generates are the ones in `fuzz/seeds/`, so
+    /// the fuzzers start from models that convert and load today. With
+    /// `STARLING_WRITE_SEEDS=1` the test writes them instead of comparing:
+    /// `STARLING_WRITE_SEEDS=1 cargo test -p starling-transcribe fuzz_seeds`.
     #[test]
-    #[ignore = "writes files; run by hand to refresh fuzz/seeds"]
-    fn write_fuzz_seeds() {
-        let root = std::path::PathBuf::from(std::env::var("STARLING_WRITE_SEEDS").expect("set STARLING_WRITE_SEEDS"));
-        std::fs::create_dir_all(root.join("ct2_convert")).unwrap();
-        std::fs::create_dir_all(root.join("ggml_load")).unwrap();
-        std::fs::write(root.join("ct2_convert/tiny-w32.bin"), tiny_ct2(32, 10)).unwrap();
-        std::fs::write(root.join("ct2_convert/tiny-w8.bin"), tiny_ct2(8, 10)).unwrap();
-        std::fs::write(root.join("ggml_load/tiny-q4_0.bin"), crate::testmodel::tiny_test_model()).unwrap();
+    fn fuzz_seeds_are_the_generated_models() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds");
+        let seeds = [
+            ("ct2_convert/tiny-w32.bin", tiny_ct2(32, 10)),
+            ("ct2_convert/tiny-w8.bin", tiny_ct2(8, 10)),
+            ("ggml_load/tiny-q4_0.bin", crate::testmodel::tiny_test_model()),
+        ];
+        let write = std::env::var_os("STARLING_WRITE_SEEDS").is_some();
+        for (name, bytes) in seeds {
+            let path = root.join(name);
+            if write {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &bytes).unwrap();
+            }
+            let on_disk = std::fs::read(&path).unwrap_or_default();
+            assert!(on_disk == bytes, "{} is stale; regenerate it with STARLING_WRITE_SEEDS=1", path.display());
+        }
     }
 }
