@@ -81,15 +81,16 @@ pub struct ExportDefaults {
     pub data_dir: String,
 }
 
-/// Dated file names in the user's documents folder (or home, or the data
-/// folder when neither is known).
+/// Dated file names in the user's documents folder (or home, or the
+/// system's temporary folder when neither is known).
 pub fn export_defaults(paths: &DataPaths, now_ms: i64) -> ExportDefaults {
     let dirs = directories::UserDirs::new();
     let folder = dirs
         .as_ref()
         .and_then(|d| d.document_dir().map(Path::to_path_buf))
         .or_else(|| dirs.as_ref().map(|d| d.home_dir().to_path_buf()))
-        .unwrap_or_else(|| paths.root().to_path_buf());
+        // Never the data folder itself: exports are refused there.
+        .unwrap_or_else(std::env::temp_dir);
     let day = chrono::DateTime::from_timestamp_millis(now_ms).unwrap_or_default().format("%Y-%m-%d");
     ExportDefaults {
         backup: folder.join(format!("starling-backup-{day}.zip")).display().to_string(),
