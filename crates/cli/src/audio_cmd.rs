@@ -29,14 +29,35 @@ pub struct RecordArgs {
 /// The longest recording `record` makes: four hours, far beyond any answer.
 const MAX_SECONDS: f64 = 4.0 * 3600.0;
 
+/// Why `--seconds` cannot be used. Each message says what to give instead.
+#[derive(Debug, thiserror::Error)]
+enum SecondsError {
+    #[error("`{text}` is not a number of seconds")]
+    NotANumber { text: String },
+    #[error("use a number of seconds above 0 and at most {MAX_SECONDS} (four hours), not {text}")]
+    NotFinite { text: String },
+    #[error("use a number of seconds above 0 and at most {MAX_SECONDS} (four hours), not {text}")]
+    NotPositive { text: String },
+    #[error("use a number of seconds above 0 and at most {max} (four hours), not {text}")]
+    TooLong { text: String, max: f64 },
+    #[error("{text} seconds cannot be used: {source}")]
+    Unusable { text: String, source: std::time::TryFromFloatSecsError },
+}
+
 /// Reads `--seconds`: a finite number above zero and at most [`MAX_SECONDS`],
 /// so nothing from the command line reaches `Duration` unchecked.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    let seconds: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SECONDS) {
-        return Err(format!("use a number of seconds above 0 and at most {MAX_SECONDS} (four hours), not {text}"));
+fn parse_seconds(text: &str) -> Result<Duration, SecondsError> {
+    let seconds: f64 = text.trim().parse().map_err(|_| SecondsError::NotANumber { text: text.to_string() })?;
+    if !seconds.is_finite() {
+        return Err(SecondsError::NotFinite { text: text.to_string() });
     }
-    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text} seconds cannot be used: {e}"))
+    if seconds <= 0.0 {
+        return Err(SecondsError::NotPositive { text: text.to_string() });
+    }
+    if seconds > MAX_SECONDS {
+        return Err(SecondsError::TooLong { text: text.to_string(), max: MAX_SECONDS });
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|source| SecondsError::Unusable { text: text.to_string(), source })
 }
 
 pub fn devices(json: bool) -> ExitCode {
@@ -168,8 +189,13 @@ mod tests {
     fn seconds_are_bounded_before_they_become_a_duration() {
         assert_eq!(parse_seconds("1.5").unwrap(), Duration::from_millis(1500));
         for bad in ["1e300", "inf", "NaN", "0", "-3", "14401", "soon"] {
-            let e = parse_seconds(bad).unwrap_err();
+            let e = parse_seconds(bad).unwrap_err().to_string();
             assert!(e.contains(bad) || e.contains("not a number"), "{bad}: {e}");
         }
+        assert!(matches!(parse_seconds("soon"), Err(SecondsError::NotANumber { .. })));
+        assert!(matches!(parse_seconds("NaN"), Err(SecondsError::NotFinite { .. })));
+        assert!(matches!(parse_seconds("-3"), Err(SecondsError::NotPositive { .. })));
+        assert!(matches!(parse_seconds("1e300"), Err(SecondsError::TooLong { .. })));
+        assert_eq!(parse_seconds("14401").unwrap_err().to_string(), "use a number of seconds above 0 and at most 14400 (four hours), not 14401");
     }
 }

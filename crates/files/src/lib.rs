@@ -10,6 +10,8 @@
 //!   links too) into a protected folder — Starling's data folder — or onto
 //!   something that is not a regular file, such as a device node.
 //! - [`available_space`] says how much a restore may extract.
+//! - [`temp_beside`] stages a file beside its destination, to be renamed
+//!   into place (module `temp`).
 //!
 //! Errors are phrased as the end of a sentence about the path, so each caller
 //! can wrap them in its own error type with what it was trying to do.
@@ -17,6 +19,10 @@
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+mod temp;
+
+pub use temp::{folder_of, temp_beside};
 
 /// Why a path could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -32,26 +32,11 @@ pub(crate) fn check_export_target(out: &Path, data_root: &Path) -> Result<PathBu
     starling_files::check_output(out, data_root).map_err(StudioError::BadOutput)
 }
 
-/// A temporary file beside `dest`, unique to this operation, to be renamed
-/// onto `dest` once complete.
-pub(crate) fn temp_beside(dest: &Path) -> Result<tempfile::TempPath, StudioError> {
-    let dir = match dest.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".partial")
-        .tempfile_in(dir)
-        .map(|f| f.into_temp_path())
-        .map_err(|source| StudioError::WriteFile { path: dest.to_path_buf(), source })
-}
-
-/// Writes `bytes` to `dest` through a synced temporary file and a rename.
+/// Writes `bytes` to `dest` through a synced temporary file
+/// (`.NAME.*.partial`, unique to this write) and a rename.
 pub(crate) fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), StudioError> {
     let werr = |source| StudioError::WriteFile { path: dest.to_path_buf(), source };
-    let tmp = temp_beside(dest)?;
+    let tmp = starling_files::temp_beside(dest, ".partial").map_err(werr)?;
     let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(&tmp).map_err(werr)?;
     f.write_all(bytes).map_err(werr)?;
     f.sync_all().map_err(werr)?;

@@ -233,12 +233,8 @@ impl Studio {
         let dir = self.models_dir();
         std::fs::create_dir_all(&dir).map_err(|source| TranscribeError::Write { path: dir.clone(), source })?;
         let dest = dir.join(format!("{name}.bin"));
-        let staged = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
-            .tempfile_in(&dir)
-            .map_err(|source| TranscribeError::Write { path: dir.clone(), source })?
-            .into_temp_path();
+        // Staged as `.NAME.*.partial`, never listed as a model.
+        let staged = starling_files::temp_beside(&dir.join(&name), ".partial").map_err(|source| TranscribeError::Write { path: dir.clone(), source })?;
         if starling_files::metadata(src)?.is_dir() {
             if !convert::is_ct2_folder(src) {
                 return Err(TranscribeError::BadCt2Model {

@@ -1,5 +1,10 @@
 //! The transcription engine: a small [`Transcriber`] trait, and its
 //! whisper-rs implementation with defaults chosen for interview answers.
+//!
+//! - `options.rs`: [`TranscribeOptions`] and their checks against what
+//!   whisper.cpp accepts.
+//! - `explain.rs`: words for whisper.cpp's error codes.
+//! - `gate.rs`: the energy gate that keeps silence and noise from the model.
 
 use std::ffi::c_void;
 use std::path::Path;
@@ -11,6 +16,14 @@ use ts_rs::TS;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
 
 use crate::error::TranscribeError;
+
+mod explain;
+mod gate;
+mod options;
+
+pub use explain::explain_whisper_error;
+pub use gate::has_speech_energy;
+pub use options::{audio_ctx_for, OptionsError, TranscribeOptions, MAX_BEAM, MAX_THREADS};
 
 /// A word with its place in the audio.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -41,122 +54,6 @@ pub struct Transcript {
     pub audio_ms: u32,
     /// Wall-clock time the transcription took.
     pub elapsed_ms: u32,
-}
-
-/// How to transcribe.
-#[derive(Debug, Clone)]
-pub struct TranscribeOptions {
-    pub language: String,
-    /// `None`: greedy decoding; `Some(n)`: beam search of width n.
-    pub beam_size: Option<usize>,
-    pub threads: usize,
-    /// A short prompt that keeps fillers ("um", "uh") in the text.
-    pub initial_prompt: Option<String>,
-    /// Segments the model thinks are more likely silence than speech are dropped.
-    pub no_speech_threshold: f32,
-    /// Encoder positions to use (`None`: all 1500, a full 30 s window). A
-    /// short stretch of speech needs only its own length, which makes the
-    /// encoder proportionally faster; see [`audio_ctx_for`].
-    pub audio_ctx: Option<u32>,
-}
-
-/// The encoder positions that cover `samples` of 16 kHz audio with a second
-/// to spare (Whisper's encoder has 50 positions per second), or `None` when
-/// the audio needs the whole window anyway.
-pub fn audio_ctx_for(samples: usize) -> Option<u32> {
-    let secs = samples as f64 / 16_000.0 + 1.0;
-    let ctx = ((secs * 50.0).ceil() as u32).div_ceil(64) * 64;
-    (ctx < 1_500).then_some(ctx)
-}
-
-/// The most decoders whisper.cpp runs at once (`WHISPER_MAX_DECODERS`): a
-/// wider beam makes `whisper_full` fail with code -4.
-pub const MAX_BEAM: usize = 8;
-/// The most threads accepted: more than any desktop has, and more only
-/// costs memory.
-pub const MAX_THREADS: usize = 256;
-
-/// Why [`TranscribeOptions`] cannot be used. Each message completes
-/// "Transcription failed: …".
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OptionsError {
-    #[error("a beam size of {0} is not possible; whisper.cpp searches with 1 to {MAX_BEAM} beams")]
-    Beam(usize),
-    #[error("{0} threads were asked for; use 1 to {MAX_THREADS}")]
-    Threads(usize),
-    #[error("{0:?} is not a language whisper.cpp knows; use a code such as \"en\", or \"auto\"")]
-    Language(String),
-    #[error("the initial prompt contains a NUL character, which whisper.cpp cannot take")]
-    PromptNul,
-    #[error("the no-speech threshold is {0}; it must be a probability between 0 and 1")]
-    NoSpeech(String),
-}
-
-impl TranscribeOptions {
-    /// Checks every option against what whisper.cpp accepts, so no bare
-    /// error code (or a panic inside whisper-rs) comes back from it.
-    pub fn validate(&self) -> Result<(), OptionsError> {
-        if let Some(n) = self.beam_size {
-            if !(1..=MAX_BEAM).contains(&n) {
-                return Err(OptionsError::Beam(n));
-            }
-        }
-        if self.threads > MAX_THREADS {
-            return Err(OptionsError::Threads(self.threads));
-        }
-        let lang = self.language.as_str();
-        if lang.contains('\0') || (lang != "auto" && !lang.is_empty() && whisper_rs::get_lang_id(lang).is_none()) {
-            return Err(OptionsError::Language(self.language.clone()));
-        }
-        if self.initial_prompt.as_deref().is_some_and(|p| p.contains('\0')) {
-            return Err(OptionsError::PromptNul);
-        }
-        if !(0.0..=1.0).contains(&self.no_speech_threshold) {
-            return Err(OptionsError::NoSpeech(self.no_speech_threshold.to_string()));
-        }
-        Ok(())
-    }
-}
-
-/// Words for what whisper.cpp's `whisper_full` return codes mean (see
-/// `whisper_full_with_state`), with the code kept in parentheses.
-pub fn explain_whisper_error(e: &whisper_rs::WhisperError) -> String {
-    use whisper_rs::WhisperError as E;
-    let words = match e {
-        E::GenericError(code) => {
-            let what = match code {
-                -2 => "the audio could not be turned into a spectrogram",
-                -3 => "the spoken language could not be detected",
-                -4 => "more decoders (beam size) were asked for than whisper.cpp allows",
-                -5 => "the audio context is larger than the model's",
-                -6 => "the audio could not be encoded (out of memory, or cancelled)",
-                -9..=-7 => "the model failed while decoding (out of memory, or cancelled)",
-                _ => "whisper.cpp reported an error",
-            };
-            return format!("{what} (whisper.cpp error code {code})");
-        }
-        E::FailedToCreateState => "whisper.cpp could not set up its working memory; close other programs and try again",
-        E::InitError => "the model could not be initialised",
-        E::NoSamples => "there is no audio to transcribe",
-        E::InvalidThreadCount => "the thread count is not valid",
-        _ => return format!("whisper.cpp failed: {e}"),
-    };
-    format!("{words} ({e:?})")
-}
-
-impl Default for TranscribeOptions {
-    fn default() -> Self {
-        TranscribeOptions {
-            language: "en".into(),
-            beam_size: None,
-            threads: std::thread::available_parallelism()
-                .map(|n| n.get().min(8))
-                .unwrap_or(2),
-            initial_prompt: Some("Um, uh, hmm.".into()),
-            no_speech_threshold: 0.6,
-            audio_ctx: None,
-        }
-    }
 }
 
 /// Anything that turns 16 kHz mono samples into a transcript.
@@ -416,64 +313,9 @@ fn mean(v: &[f32]) -> f32 {
     }
 }
 
-/// An energy gate: speech needs at least 0.3 s of 30 ms frames clearly above
-/// the quietest frames of the clip, so silence, a steady hiss or a lone click
-/// never reach the model (which would invent text for them).
-pub fn has_speech_energy(samples: &[f32]) -> bool {
-    const FRAME: usize = 480;
-    let mut rms: Vec<f32> = samples
-        .chunks(FRAME)
-        .filter(|c| c.len() == FRAME)
-        .map(|c| (c.iter().map(|x| x * x).sum::<f32>() / FRAME as f32).sqrt())
-        .collect();
-    if rms.len() < 10 {
-        return false;
-    }
-    let frames = rms.clone();
-    rms.sort_by(f32::total_cmp);
-    let floor = rms[rms.len() / 10].max(1e-4);
-    let loud = frames
-        .iter()
-        .filter(|&&r| r > 0.01 && r > floor * 4.0)
-        .count();
-    loud >= 10
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_energy_gate_rejects_silence_noise_and_clicks_but_not_speechlike_bursts() {
-        let n = 16_000 * 3;
-        assert!(!has_speech_energy(&vec![0.0; n]));
-        // Steady white noise: loud, but no frame stands out from the floor.
-        let mut seed = 1u32;
-        let noise: Vec<f32> = (0..n)
-            .map(|_| {
-                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                (seed >> 8) as f32 / (1u32 << 24) as f32 * 0.6 - 0.3
-            })
-            .collect();
-        assert!(!has_speech_energy(&noise));
-        // A 0.2 s click in silence: under 0.3 s of loud frames.
-        let mut click = vec![0.0f32; n];
-        for (i, x) in click[16_000..19_200].iter_mut().enumerate() {
-            *x = 0.8 * ((i as f32) * 0.3).sin();
-        }
-        assert!(!has_speech_energy(&click));
-        // Syllable-like bursts over a quiet floor.
-        let bursts: Vec<f32> = (0..n)
-            .map(|i| {
-                if (i / 3_200) % 2 == 0 {
-                    0.3 * ((i as f32) * 0.05).sin()
-                } else {
-                    0.001
-                }
-            })
-            .collect();
-        assert!(has_speech_energy(&bursts));
-    }
 
     #[test]
     fn annotations_are_not_words() {
@@ -516,26 +358,5 @@ mod model_tests {
         let t = engine.transcribe(&bursts(), &opts, &mut |_| {}, &AtomicBool::new(false)).unwrap();
         assert_eq!(t.audio_ms, 3_000);
         assert_eq!(t.model, "tiny");
-    }
-
-    #[test]
-    fn options_whisper_cpp_cannot_take_are_explained() {
-        let ok = TranscribeOptions::default();
-        assert_eq!(ok.validate(), Ok(()));
-        let bad = |f: &dyn Fn(&mut TranscribeOptions)| {
-            let mut o = TranscribeOptions::default();
-            f(&mut o);
-            o.validate().unwrap_err()
-        };
-        assert_eq!(bad(&|o| o.beam_size = Some(9)), OptionsError::Beam(9));
-        assert_eq!(bad(&|o| o.beam_size = Some(0)), OptionsError::Beam(0));
-        assert_eq!(bad(&|o| o.language = "klingon".into()), OptionsError::Language("klingon".into()));
-        assert_eq!(bad(&|o| o.language = "e\0n".into()), OptionsError::Language("e\0n".into()));
-        assert_eq!(bad(&|o| o.initial_prompt = Some("a\0b".into())), OptionsError::PromptNul);
-        assert!(matches!(bad(&|o| o.no_speech_threshold = f32::NAN), OptionsError::NoSpeech(_)));
-        assert_eq!(
-            explain_whisper_error(&whisper_rs::WhisperError::GenericError(-4)),
-            "more decoders (beam size) were asked for than whisper.cpp allows (whisper.cpp error code -4)"
-        );
     }
 }
