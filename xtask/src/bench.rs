@@ -184,6 +184,8 @@ pub fn run(short: bool) -> Result<(), Fail> {
     cargo_bench("starling-bank", "deck_check", &envs)?;
     step("benchmark: checking a large backup archive");
     cargo_bench("starling-archive", "archive_check", &envs)?;
+    step("benchmark: labelling an answer's STAR parts");
+    cargo_bench("starling-coach", "star_label", &envs)?;
 
     // Start-up: the release build for the full run; CI's short run uses the
     // debug build the end-to-end tests just made.

@@ -12,6 +12,7 @@
 //! - `fuzz`    coverage-guided fuzzing of the readers of untrusted input
 //! - `package` the .deb from Tauri's bundler (`test` installs and upgrades it)
 //! - `fresh`   `./x test` in a new minimal Debian 12 root: the fresh-machine proof
+//! - `train-star` retrain the STAR labeller from its data set
 
 mod audio;
 mod bench;
@@ -49,6 +50,8 @@ commands:
             --native: for this machine's processor only, not for others)
   fresh     run `./x test` in a new minimal Debian 12 root, as on a fresh machine
             (needs root; about an hour; --keep leaves the root for a look)
+  train-star  retrain the STAR labeller on the training part of crates/coach/data and
+            write crates/coach/model/star.json (commit it with the data)
   fuzz      fuzz the readers of untrusted input (decks, WAV, backups, models)
             (--seconds N per target, default 1800; --target NAME for one)
 ";
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Some("fresh") => fresh::run(args.iter().any(|a| a == "--keep")),
         Some("package") => package_cmd(args.iter().any(|a| a == "--release"), args.iter().any(|a| a == "--check")),
         Some("bench") => bench::run(args.iter().any(|a| a == "--short")),
+        Some("train-star") => cargo(&["run", "--quiet", "--locked", "--package", "starling-coach", "--example", "train_star"]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())

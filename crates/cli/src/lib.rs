@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod audio_cmd;
 mod bank_cmd;
+mod coach_cmd;
 mod data_cmd;
 mod transcribe_cmd;
 mod worker_cmd;
@@ -40,6 +41,9 @@ enum Command {
     Record(audio_cmd::RecordArgs),
     /// Transcribe a WAV file with a local Whisper model.
     Transcribe(transcribe_cmd::TranscribeArgs),
+    /// Coach one answer: STAR labels and missing parts, fillers, hedges and,
+    /// from a recording, pace, length, pauses and key points.
+    Coach(coach_cmd::CoachArgs),
     /// Manage transcription models.
     #[command(subcommand)]
     Models(transcribe_cmd::ModelsCommand),
@@ -65,6 +69,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "record",
     "transcribe",
     "models",
+    "coach",
     "export",
     "import",
     "notes",
@@ -97,6 +102,7 @@ where
         Command::Record(args) => audio_cmd::record(args),
         Command::Transcribe(args) => transcribe_cmd::transcribe(args),
         Command::Models(cmd) => transcribe_cmd::models(cmd),
+        Command::Coach(args) => coach_cmd::run(args),
         Command::Export(args) => data_cmd::export(args),
         Command::Import(args) => data_cmd::import(args),
         Command::Notes(args) => data_cmd::notes(args),

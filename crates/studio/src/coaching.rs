@@ -5,7 +5,7 @@
 
 /// Bump when a change to `starling-coach` alters the figures, so cached
 /// progress points are recomputed.
-pub const RULES_VERSION: u32 = 1;
+pub const RULES_VERSION: u32 = 2;
 
 use starling_bank::QuestionKind;
 use starling_coach::{analyze, Analysis, Answer, AnswerKind, CoachSettings, TimedWord};
@@ -28,6 +28,16 @@ fn answer_kind(kind: Option<QuestionKind>) -> AnswerKind {
         Some(QuestionKind::Coding) => AnswerKind::Coding,
         Some(QuestionKind::Technical | QuestionKind::Quiz) => AnswerKind::Technical,
     }
+}
+
+/// The words of a transcript with their times, as the coach reads them.
+pub fn words_of(transcript: &starling_transcribe::Transcript) -> Vec<TimedWord> {
+    transcript
+        .segments
+        .iter()
+        .flat_map(|s| s.words.iter())
+        .map(|w| TimedWord { text: w.text.clone(), start_ms: i64::from(w.start_ms), end_ms: i64::from(w.end_ms) })
+        .collect()
 }
 
 impl Studio {
@@ -61,12 +71,7 @@ impl Studio {
     pub fn coaching(&self, attempt_id: i64) -> Result<Option<Analysis>, StudioError> {
         let attempt = self.attempt(attempt_id)?;
         let Some(transcript) = self.transcript(attempt_id)? else { return Ok(None) };
-        let words: Vec<TimedWord> = transcript
-            .segments
-            .iter()
-            .flat_map(|s| s.words.iter())
-            .map(|w| TimedWord { text: w.text.clone(), start_ms: i64::from(w.start_ms), end_ms: i64::from(w.end_ms) })
-            .collect();
+        let words = words_of(&transcript);
         // The recording sharpens pause times; without it (deleted by
         // retention, or unreadable) the word timings are used.
         let samples = self

@@ -403,7 +403,8 @@ export type StarPart = "situation" | "task" | "action" | "result";
 
 export type Labelled = { text: string, part: StarPart | null, 
 /**
- * The phrase that decided the label, e.g. "my task" or "a number".
+ * What decided the label, in words: up to three of the sentence's
+ * words or its place in the answer, e.g. `“ended up”, near the end`.
  */
 cue: string | null, start_ms: number, };
 
