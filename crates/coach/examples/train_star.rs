@@ -23,11 +23,11 @@ fn main() -> ExitCode {
     println!("training part: {} answers, {sentences} sentences ({} held out, not read)", training.len(), all.len() - training.len());
     let started = std::time::Instant::now();
     let (model, candidates) = train::train(&training);
-    println!("{:<10} {:>8} {:>9} {:>11} {:>9}  told at (S T A R)", "context", "L2", "accuracy", "precision", "recall");
+    println!("{:<18} {:>8} {:>9} {:>11} {:>9}  told at (S T A R)", "design", "L2", "accuracy", "precision", "recall");
     for c in &candidates {
         println!(
-            "{:<10} {:>8.0e} {:>8.1}% {:>10.1}% {:>8.1}%  {:?}",
-            c.design.features.context,
+            "{:<18} {:>8.0e} {:>8.1}% {:>10.1}% {:>8.1}%  {:?}",
+            train::describe(c.design),
             c.design.l2,
             100.0 * c.score.accuracy(),
             100.0 * c.score.missing.precision(),

@@ -42,8 +42,12 @@ pub fn fit(answers: &[&LabelledAnswer], design: Design) -> LinearModel {
         .iter()
         .flat_map(|a| features::answer(&sentences(a), design.features).into_iter().zip(a.sentences.iter().map(|(_, l)| class_of(*l))))
         .collect();
+    fit_rows(&rows, design)
+}
+
+fn fit_rows(rows: &[(Features, usize)], design: Design) -> LinearModel {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for (f, _) in &rows {
+    for (f, _) in rows {
         for (name, _) in f {
             *counts.entry(name.as_str()).or_default() += 1;
         }
@@ -62,7 +66,7 @@ pub fn fit(answers: &[&LabelledAnswer], design: Design) -> LinearModel {
     for _ in 0..ROUNDS {
         gw.iter_mut().for_each(|g| *g = [0.0; 5]);
         let mut gb = [0.0f64; 5];
-        for (xi, (_, y)) in x.iter().zip(&rows) {
+        for (xi, (_, y)) in x.iter().zip(rows) {
             let mut s = b;
             for &(j, v) in xi {
                 for k in 0..5 {
@@ -158,6 +162,11 @@ pub struct Candidate {
     pub design: Design,
     pub score: Score,
     pub told_at: [f32; 4],
+}
+
+/// A design's name in the tables.
+pub fn describe(design: Design) -> &'static str {
+    if design.features.context { "sentence + context" } else { "sentence alone" }
 }
 
 /// The designs compared: sentence words alone, or with the answer around
