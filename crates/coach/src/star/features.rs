@@ -45,6 +45,12 @@ fn own(words: &[String]) -> Features {
     for pair in words.windows(2) {
         push(format!("b:{} {}", pair[0], pair[1]), 1.0, &mut f);
     }
+    for t in words.windows(3) {
+        push(format!("t:{} {} {}", t[0], t[1], t[2]), 1.0, &mut f);
+    }
+    if words.len() > 2 {
+        push(format!("f3:{} {} {}", words[0], words[1], words[2]), 1.0, &mut f);
+    }
     if let Some(first) = words.first() {
         push(format!("f:{first}"), 1.0, &mut f);
     }
@@ -96,8 +102,8 @@ pub fn answer(sentences: &[&str], set: FeatureSet) -> Vec<Features> {
 pub fn describe(name: &str) -> Option<String> {
     let (kind, rest) = name.split_once(':').unwrap_or((name, ""));
     Some(match kind {
-        "w" | "b" => format!("\u{201c}{rest}\u{201d}"),
-        "f" | "f2" => format!("starts \u{201c}{rest}\u{201d}"),
+        "w" | "b" | "t" => format!("\u{201c}{rest}\u{201d}"),
+        "f" | "f2" | "f3" => format!("starts \u{201c}{rest}\u{201d}"),
         "num" => "a number".into(),
         "pos" => match rest {
             "0" => "near the start".into(),

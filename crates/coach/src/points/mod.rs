@@ -3,6 +3,8 @@
 //! words (lightly stemmed), and a point counts as covered when at least half
 //! of them were said.
 
+pub mod dataset;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -41,12 +43,16 @@ fn content_words(text: &str) -> Vec<String> {
     out
 }
 
+/// The key points of a model answer: its sentences (split after `.`, `;`,
+/// `?` and `!`).
+pub fn split_points(model_answer: &str) -> Vec<&str> {
+    model_answer.split_inclusive(['.', ';', '?', '!']).map(str::trim).filter(|s| !s.is_empty()).collect()
+}
+
 pub fn coverage(model_answer: &str, words: &[TimedWord]) -> Vec<KeyPoint> {
     let said: std::collections::HashSet<String> = words.iter().map(|w| stem(&norm(&w.text))).collect();
-    model_answer
-        .split_inclusive(['.', ';', '?', '!'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    split_points(model_answer)
+        .into_iter()
         .filter_map(|sentence| {
             let keys = content_words(sentence);
             if keys.is_empty() {
