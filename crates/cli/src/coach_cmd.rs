@@ -15,6 +15,8 @@ use starling_studio::transcription::{self, JobError, WorkerCommand};
 use starling_studio::{DataPaths, Studio, StudioError};
 use starling_transcribe::audio;
 
+use crate::{fail, print_json};
+
 /// Text files larger than this are not an answer.
 const MAX_TEXT_BYTES: u64 = 1 << 20;
 
@@ -76,21 +78,6 @@ fn read_text(path: &Path) -> Result<String, StudioError> {
 
 fn text_words(text: &str) -> Vec<TimedWord> {
     text.split_whitespace().map(|w| TimedWord { text: w.to_string(), start_ms: 0, end_ms: 0 }).collect()
-}
-
-fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {e}");
-    ExitCode::from(1)
-}
-
-fn print_json(value: &impl Serialize) -> ExitCode {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => {
-            println!("{s}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
 }
 
 fn print_star(star: &starling_coach::star::StarReport) {

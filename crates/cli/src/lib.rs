@@ -111,6 +111,23 @@ where
     }
 }
 
+/// Prints an error for the user and gives the exit status of a failed command.
+pub(crate) fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(1)
+}
+
+/// Prints `value` as pretty JSON on stdout (the `--json` of the commands).
+pub(crate) fn print_json(value: &impl serde::Serialize) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
 /// Sets up `tracing` to stderr, honouring `RUST_LOG` (default: warnings).
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -10,6 +10,8 @@ use starling_studio::transcription::{self, JobError, WorkerCommand};
 use starling_studio::{DataPaths, Studio, StudioError};
 use starling_transcribe::audio;
 
+use crate::{fail, print_json};
+
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
     /// A WAV file (any rate, channels and sample format hound reads).
@@ -54,11 +56,6 @@ fn studio() -> Result<Studio, StudioError> {
     Studio::open(DataPaths::resolve(None)?)
 }
 
-fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {e}");
-    ExitCode::from(1)
-}
-
 pub fn transcribe(args: TranscribeArgs) -> ExitCode {
     // whisper.cpp runs in a worker process, as in the app: the same build for
     // this processor is chosen (see `starling_transcribe::cpu`), and a crash
@@ -75,13 +72,7 @@ pub fn transcribe(args: TranscribeArgs) -> ExitCode {
         Ok(transcription::transcribe_file(&worker, &model, &args.file, args.beam, &mut |_| {})?)
     };
     match run() {
-        Ok(t) if args.json => match serde_json::to_string_pretty(&t) {
-            Ok(s) => {
-                println!("{s}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e),
-        },
+        Ok(t) if args.json => print_json(&t),
         Ok(t) => {
             for s in &t.segments {
                 println!("[{:>7.2} → {:>7.2}] {}", s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0, s.text);
@@ -106,13 +97,7 @@ pub fn models(cmd: ModelsCommand) -> ExitCode {
     };
     match cmd {
         ModelsCommand::List { json } => match studio.list_models() {
-            Ok(list) if json => match serde_json::to_string_pretty(&list) {
-                Ok(s) => {
-                    println!("{s}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
-            },
+            Ok(list) if json => print_json(&list),
             Ok(list) => {
                 if list.is_empty() {
                     println!("No models installed. Import one with `starling models import PATH`.");

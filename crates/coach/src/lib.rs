@@ -9,11 +9,14 @@
 //! - [`pace`] measures words per minute over speaking time and length.
 //! - [`fillers`] counts filler words and hedges.
 //! - [`pauses`] finds long pauses from word timings and audio energy.
-//! - [`star`] labels sentences Situation / Task / Action / Result by rules.
+//! - [`star`] labels sentences Situation / Task / Action / Result with a
+//!   model learned from labelled answers.
 //! - [`points`] checks which key points of a model answer were covered.
 //! - [`vocab`] lists the most-used words and the share of "I" and "we".
+//! - [`labelled`] reads the labelled data sets that train and measure them.
 
 pub mod fillers;
+pub mod labelled;
 pub mod pace;
 pub mod pauses;
 pub mod points;

@@ -27,7 +27,7 @@ impl PointItem {
     /// Held out when the id's number is a multiple of 4 (`k1-004`): whole
     /// questions, so the held-out part also tests model answers never seen.
     pub fn is_held_out(&self) -> bool {
-        self.id.rsplit('-').next().and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n % 4 == 0)
+        crate::labelled::held_out(&self.id)
     }
 }
 
@@ -64,17 +64,9 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<PointItem>, PointsDataError> 
 
 /// Every item of every `points-*.jsonl` in `dir`, in file-name order.
 pub fn load(dir: &std::path::Path) -> Result<Vec<PointItem>, PointsDataError> {
-    let read = |p: &std::path::Path, e: std::io::Error| PointsDataError::Read { path: p.display().to_string(), reason: e.to_string() };
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| read(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("points-") && n.ends_with(".jsonl")))
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| read(&f, e))?;
-        out.extend(parse(&f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), &text)?);
+    for (name, text) in crate::labelled::read_files(dir, "points-").map_err(|f| PointsDataError::Read { path: f.path, reason: f.reason })? {
+        out.extend(parse(&name, &text)?);
     }
     Ok(out)
 }

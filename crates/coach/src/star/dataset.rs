@@ -25,7 +25,7 @@ impl LabelledAnswer {
     /// a multiple of 4 (`w1-004`). The rule is fixed so that no choice of
     /// split can be tuned to the data.
     pub fn is_held_out(&self) -> bool {
-        self.id.rsplit('-').next().and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n % 4 == 0)
+        crate::labelled::held_out(&self.id)
     }
 }
 
@@ -111,20 +111,12 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<LabelledAnswer>, DatasetError
 /// Every answer of every `answers-*.jsonl` file in `dir`, files in name
 /// order, answers in file order.
 pub fn load(dir: &std::path::Path) -> Result<Vec<LabelledAnswer>, DatasetError> {
-    let read_err = |e: std::io::Error| DatasetError::Read { path: dir.display().to_string(), reason: e.to_string() };
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(read_err)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("answers-") && n.ends_with(".jsonl")))
-        .collect();
-    files.sort();
+    let files = crate::labelled::read_files(dir, "answers-").map_err(|f| DatasetError::Read { path: f.path, reason: f.reason })?;
     if files.is_empty() {
         return Err(DatasetError::Empty { path: dir.display().to_string() });
     }
     let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| DatasetError::Read { path: f.display().to_string(), reason: e.to_string() })?;
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for (name, text) in files {
         out.extend(parse(&name, &text)?);
     }
     Ok(out)

@@ -68,9 +68,8 @@ pub fn report(words: &[TimedWord]) -> StarReport {
     let texts: Vec<String> = spans.iter().map(|span| words[span.start..span.end].iter().map(|w| w.text.trim()).collect::<Vec<_>>().join(" ")).collect();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let m = model::shipped();
-    let probs = m.probabilities(&refs);
-    let decision = m.decide(&probs);
     let feats = features::answer(&refs, m.features);
+    let decision = m.decide(&m.probabilities_of(&feats));
     let sentences: Vec<Labelled> = texts
         .into_iter()
         .zip(&spans)

@@ -58,7 +58,13 @@ impl LinearModel {
 
     /// Label probabilities for each sentence of an answer.
     pub fn probabilities(&self, sentences: &[&str]) -> Vec<Probs> {
-        features::answer(sentences, self.features).iter().map(|f| softmax(self.scores(f))).collect()
+        self.probabilities_of(&features::answer(sentences, self.features))
+    }
+
+    /// Label probabilities from features already made with this model's
+    /// feature set (so a caller that also explains labels makes them once).
+    pub fn probabilities_of(&self, features: &[Features]) -> Vec<Probs> {
+        features.iter().map(|f| softmax(self.scores(f))).collect()
     }
 
     /// Labels and missing parts from the probabilities of one answer.
