@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, pickVirtualMic, screenshot } from "./harness.mjs";
+import { freshDataDir, launch, openQuestion, pickVirtualMic, screenshot, startRecording } from "./harness.mjs";
 
 const QUESTION = "behavior-difficult-bug";
 
@@ -22,10 +22,7 @@ test("a window killed while recording comes back with the take recovered and the
     const status = await browser.$('[data-testid="save-state"]');
     await browser.waitUntil(async () => (await status.getAttribute("data-state")) === "saved", { timeout: 5_000, timeoutMsg: "the note never saved" });
     await pickVirtualMic(browser);
-    await browser.$('[data-testid="record"]').click();
-    await browser.$('[data-testid="skip-think"]').click();
-    const view = await browser.$('[data-testid="answer-aloud"]');
-    await browser.waitUntil(async () => (await view.getAttribute("data-phase")) === "recording", { timeout: 10_000 });
+    await startRecording(browser, { skipThink: true });
     const started = Date.now();
     const player = spawn("paplay", ["-d", "virtmic", answer]);
     await browser.pause(3_000 + Math.floor(Math.random() * 2_000));

@@ -2,6 +2,7 @@
 // through tauri-driver (started by `cargo xtask test`), each test with its own
 // data folder, and keeps screenshots as artifacts.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -111,4 +112,40 @@ export async function importModel(browser, path, name) {
   );
   assert.equal(await browser.$('[data-testid="model-error"]').isExisting(), false, await browser.$('[data-testid="model-error"]').getText().catch(() => ""));
   await browser.$(`[data-testid="model-row"][data-name="${name}"]`).waitForExist({ timeout: 5_000 });
+}
+
+/** Presses Record once the button can take a click (the microphone list
+ *  loads after the question opens, and the button is disabled until then),
+ *  skips think time if asked, and waits until the take is recording.
+ *  Returns the answer view. */
+export async function startRecording(browser, { skipThink = false } = {}) {
+  const record = await browser.$('[data-testid="record"]');
+  await record.waitForClickable({ timeout: 15_000, timeoutMsg: "the Record button never became clickable" });
+  await record.click();
+  if (skipThink) await browser.$('[data-testid="skip-think"]').click();
+  const view = await browser.$('[data-testid="answer-aloud"]');
+  await browser.waitUntil(async () => (await view.getAttribute("data-phase")) === "recording", {
+    timeout: 10_000,
+    timeoutMsg: "the take never started recording",
+  });
+  return view;
+}
+
+/** Plays a WAV file into the virtual microphone; resolves when it has played. */
+export function playIntoMic(wav) {
+  const player = spawn("paplay", ["-d", "virtmic", wav]);
+  return new Promise((resolve, reject) => {
+    player.on("error", reject);
+    player.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`paplay exited with ${code} playing ${wav}`))));
+  });
+}
+
+/** One whole take: record, play the WAV into the microphone, let the last
+ *  buffer arrive, stop. Returns the answer view. */
+export async function recordTake(browser, wav) {
+  const view = await startRecording(browser);
+  await playIntoMic(wav);
+  await browser.pause(500);
+  await browser.$('[data-testid="stop"]').click();
+  return view;
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, screenshot, wer } from "./harness.mjs";
+import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, screenshot, startRecording, wer } from "./harness.mjs";
 
 const SENTENCES = [
   "The situation was a checkout page that timed out during every sale.",
@@ -46,9 +46,7 @@ test("text appears while speaking; after stop the transcript and coaching follow
     await browser.$('[data-testid="think-time"]').selectByAttribute("value", "0");
     const speech = speakAnswer(dataDir);
 
-    await browser.$('[data-testid="record"]').click();
-    const view = await browser.$('[data-testid="answer-aloud"]');
-    await browser.waitUntil(async () => (await view.getAttribute("data-phase")) === "recording", { timeout: 10_000 });
+    const view = await startRecording(browser);
     const player = spawn("paplay", ["-d", "virtmic", speech]);
     let played = false;
     player.on("exit", () => (played = true));

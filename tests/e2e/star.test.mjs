@@ -3,10 +3,10 @@
 // with one. The first shows "no Result"; the second does not, and its Result
 // chip is lit. Both are transcribed by a real Whisper model (tiny.en).
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, screenshot } from "./harness.mjs";
+import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, recordTake, screenshot } from "./harness.mjs";
 
 const STORY = [
   "The situation was a checkout page that timed out during every sale.",
@@ -20,13 +20,7 @@ const tiny = process.env.STARLING_CT2_TINY_EN;
 async function answer(browser, dataDir, name, text, transcriptPattern) {
   const speech = join(dataDir, `${name}.wav`);
   execFileSync("espeak-ng", ["-w", speech, text]);
-  await browser.$('[data-testid="record"]').click();
-  const view = await browser.$('[data-testid="answer-aloud"]');
-  await browser.waitUntil(async () => (await view.getAttribute("data-phase")) === "recording", { timeout: 10_000 });
-  const player = spawn("paplay", ["-d", "virtmic", speech]);
-  await new Promise((resolve) => player.on("exit", resolve));
-  await browser.pause(500);
-  await browser.$('[data-testid="stop"]').click();
+  await recordTake(browser, speech);
   // Every attempt is listed with its own transcript and coaching: find the
   // one whose transcript is this take's.
   let take;

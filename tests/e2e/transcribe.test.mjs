@@ -3,10 +3,10 @@
 // microphone, watch the transcript arrive, then transcribe it again with a
 // second model. The model folders come from `cargo xtask test`'s cache.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, screenshot, waitForText, wer } from "./harness.mjs";
+import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, recordTake, screenshot, waitForText, wer } from "./harness.mjs";
 
 const SENTENCE = "The situation was a slow reporting page. My task was to make it fast before the release.";
 const tiny = process.env.STARLING_CT2_TINY_EN;
@@ -37,13 +37,7 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     const speech = join(dataDir, "answer.wav");
     execFileSync("espeak-ng", ["-w", speech, SENTENCE]);
 
-    await browser.$('[data-testid="record"]').click();
-    const view = await browser.$('[data-testid="answer-aloud"]');
-    await browser.waitUntil(async () => (await view.getAttribute("data-phase")) === "recording", { timeout: 10_000 });
-    const player = spawn("paplay", ["-d", "virtmic", speech]);
-    await new Promise((resolve) => player.on("exit", resolve));
-    await browser.pause(500);
-    await browser.$('[data-testid="stop"]').click();
+    await recordTake(browser, speech);
 
     const status = await browser.$('[data-testid="transcription"]');
     await status.waitForExist({ timeout: 10_000 });
@@ -150,12 +144,7 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     await browser.$('[data-testid="question-view"][data-question-id="behavior-difficult-bug"]').waitForExist({ timeout: 5_000 });
 
     // A second take: once it is transcribed, progress charts draw both.
-    await browser.$('[data-testid="record"]').click();
-    await browser.waitUntil(async () => (await view.getAttribute("data-phase")) === "recording", { timeout: 10_000 });
-    const again2 = spawn("paplay", ["-d", "virtmic", speech]);
-    await new Promise((resolve) => again2.on("exit", resolve));
-    await browser.pause(500);
-    await browser.$('[data-testid="stop"]').click();
+    await recordTake(browser, speech);
     const charts = await browser.$('[data-testid="progress-charts"]');
     await charts.waitForExist({ timeout: 120_000, timeoutMsg: "no progress charts after the second transcript" });
     assert.equal(await charts.getAttribute("data-points"), "2");
