@@ -12,9 +12,9 @@ use starling_coach::star::{model, rules, train, StarPart};
 const TARGET_ACCURACY: f64 = 0.85;
 const TARGET_MISSING: f64 = 0.85;
 /// What the shipped model must not fall below while the missing-part target
-/// is not met: a little under today's held-out figures (68.4 % and 78.8 %).
-const FLOOR_PRECISION: f64 = 0.65;
-const FLOOR_RECALL: f64 = 0.75;
+/// is not met: a little under today's held-out figures (73.2 % and 82.2 %).
+const FLOOR_PRECISION: f64 = 0.70;
+const FLOOR_RECALL: f64 = 0.79;
 
 fn data() -> Vec<LabelledAnswer> {
     dataset::load(&dataset::source_dir()).expect("the data set loads")
@@ -43,7 +43,7 @@ fn line(name: &str, s: &Score) -> String {
 fn the_model_meets_the_targets_on_the_held_out_part() {
     let all = data();
     let held: Vec<&LabelledAnswer> = all.iter().filter(|a| a.is_held_out()).collect();
-    assert!(held.len() >= 40, "the held-out part has {} answers", held.len());
+    assert!(held.len() >= 200, "the held-out part has {} answers", held.len());
     let m = model::shipped();
     let mut new = Score::default();
     let mut old = Score::default();

@@ -128,7 +128,7 @@ pub fn score(answers: &[&LabelledAnswer], probs: &[Vec<Probs>], told_at: [f32; 4
 }
 
 /// The thresholds tried for each part.
-const GRID: [f32; 12] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7];
+const GRID: [f32; 18] = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
 
 /// The thresholds that make missing-part warnings best on out-of-fold
 /// probabilities: the highest of precision and recall's minimum, then of
@@ -174,7 +174,7 @@ pub fn describe(design: Design) -> &'static str {
 pub fn candidates() -> Vec<Design> {
     let mut out = Vec::new();
     for context in [false, true] {
-        for l2 in [1e-4, 3e-4, 1e-3] {
+        for l2 in [2e-5, 1e-4, 3e-4] {
             out.push(Design { features: FeatureSet { context }, l2 });
         }
     }
