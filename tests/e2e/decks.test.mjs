@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, screenshot, waitForText } from "./harness.mjs";
+import { builtinQuestions, freshDataDir, launch, screenshot, waitForText } from "./harness.mjs";
+
+const builtin = builtinQuestions().total;
 
 test("write, answer, edit, export and delete your own question; a broken deck is refused", async () => {
   const dataDir = freshDataDir();
@@ -33,7 +35,7 @@ test("write, answer, edit, export and delete your own question; a broken deck is
       const why = await browser.$('[data-testid="qe-error"]').getText().catch(() => "no error shown");
       throw new Error(`${e.message}: ${why}`);
     });
-    await waitForText(browser, '[data-testid="result-count"]', /99 questions/);
+    await waitForText(browser, '[data-testid="result-count"]', new RegExp(`${builtin + 1} questions`));
     const options = await browser.$$('[data-testid="quiz-option"]');
     await options[1].click();
     await browser.$('[data-testid="quiz-check"]').click();
@@ -65,12 +67,12 @@ test("write, answer, edit, export and delete your own question; a broken deck is
     await browser.keys("Escape");
 
     await browser.$('[data-testid="delete-question"]').click();
-    await waitForText(browser, '[data-testid="result-count"]', /98 questions/).catch(async (e) => {
+    await waitForText(browser, '[data-testid="result-count"]', new RegExp(`${builtin} questions`)).catch(async (e) => {
       await screenshot(browser, "own-question-delete-failed");
       throw e;
     });
     await browser.$('[data-testid="toast-action"]').click();
-    await waitForText(browser, '[data-testid="result-count"]', /99 questions/);
+    await waitForText(browser, '[data-testid="result-count"]', new RegExp(`${builtin + 1} questions`));
   } finally {
     await browser.deleteSession();
   }

@@ -3,7 +3,7 @@
 // data folder, and keeps screenshots as artifacts.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { remote } from "webdriverio";
@@ -148,4 +148,19 @@ export async function recordTake(browser, wav) {
   await browser.pause(500);
   await browser.$('[data-testid="stop"]').click();
   return view;
+}
+
+/** The built-in questions, counted from the deck files in `questions/`
+ *  (one `[[question]]` table each): the total and how many are of `kind`. */
+export function builtinQuestions(kind) {
+  const dir = join(import.meta.dirname, "..", "..", "questions");
+  let total = 0;
+  let ofKind = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".toml"))) {
+    const lines = readFileSync(join(dir, file), "utf8").split("\n").map((l) => l.trim());
+    total += lines.filter((l) => l === "[[question]]").length;
+    if (kind) ofKind += lines.filter((l) => l === `kind = "${kind}"`).length;
+  }
+  assert.ok(total > 0, `no questions found in ${dir}`);
+  return { total, ofKind };
 }
