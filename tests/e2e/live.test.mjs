@@ -75,6 +75,7 @@ test("text appears while speaking; after stop the transcript and coaching follow
     console.log(`final transcript: WER ${(rate * 100).toFixed(1)} %: ${final}`);
     assert.ok(rate <= 0.5, `WER ${rate.toFixed(2)}: ${final}`);
     assert.equal(await text.getAttribute("data-model"), "tiny.en");
+    assert.equal(await text.getAttribute("data-source"), "live", "the live transcript was kept, not replaced by the one-pass fallback");
 
     const coaching = await browser.$('[data-testid="coaching"]');
     await coaching.waitForExist({ timeout: 10_000 });
@@ -93,6 +94,7 @@ test("text appears while speaking; after stop the transcript and coaching follow
     await browser.waitUntil(async () => ["queued", "running"].includes(await status.getAttribute("data-state")), { timeout: 10_000, interval: 50 });
     await browser.waitUntil(async () => (await status.getAttribute("data-state")) === "done", { timeout: 120_000, timeoutMsg: "the one-pass transcript never came" });
     const whole = await browser.$('[data-testid="transcript-text"]').getText();
+    assert.equal(await browser.$('[data-testid="transcript-text"]').getAttribute("data-source"), "one_pass");
     const wholeRate = wer(SENTENCES.join(" "), whole);
     console.log(`one pass: WER ${(wholeRate * 100).toFixed(1)} %: ${whole}`);
     // tiny.en on four short espeak sentences is noisy (a word is 1.9 %);

@@ -52,6 +52,7 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     console.log(`tiny.en in the app: WER ${(tinyWer * 100).toFixed(1)} %: ${text}`);
     assert.ok(tinyWer <= 0.35, `tiny.en WER ${tinyWer.toFixed(2)}: ${text}`);
     assert.equal(await browser.$('[data-testid="transcript-text"]').getAttribute("data-model"), "tiny.en");
+    assert.equal(await browser.$('[data-testid="transcript-text"]').getAttribute("data-source"), "live");
     await screenshot(browser, "transcript-tiny");
 
     await browser.$('[data-testid="retranscribe-model"]').selectByAttribute("value", "base");
@@ -62,6 +63,7 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
       timeoutMsg: "the base transcript never replaced the tiny.en one",
     });
     const again = await browser.$('[data-testid="transcript-text"]').getText();
+    assert.equal(await browser.$('[data-testid="transcript-text"]').getAttribute("data-source"), "one_pass", "a re-transcription is one pass over the file");
     const baseWer = wer(SENTENCE, again);
     console.log(`base in the app: WER ${(baseWer * 100).toFixed(1)} %: ${again}`);
     assert.ok(baseWer <= 0.35, `base WER ${baseWer.toFixed(2)}: ${again}`);

@@ -64,7 +64,7 @@ fn main() {
         let a = store.begin_attempt(&format!("q{i}"), "x.wav", i as i64).expect("an attempt");
         let text = rng.text(250);
         store
-            .save_transcript(&StoredTranscript { attempt_id: a.id, model: "m".into(), text, segments_json: "[]".into(), audio_ms: 1, elapsed_ms: 1, created_ms: 1 })
+            .save_transcript(&StoredTranscript { attempt_id: a.id, model: "m".into(), text, segments_json: "[]".into(), audio_ms: 1, elapsed_ms: 1, created_ms: 1, source: "one_pass".into() })
             .expect("a transcript");
     }
     println!("search: {n} questions + {n} transcripts (~250 words each) indexed in {:.1} s", t0.elapsed().as_secs_f64());

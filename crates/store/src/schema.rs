@@ -188,6 +188,15 @@ INSERT INTO search_index (kind, ref, question_id, title, body)
     FROM transcripts t JOIN attempts a ON a.id = t.attempt_id;
 "#,
     ),
+    // 4: which path made each transcript: 'live' (while the take recorded)
+    // or 'one_pass' (the whole file after Stop). Rows from before this
+    // version were not told apart and read as 'one_pass'.
+    M::up(
+        r#"
+ALTER TABLE transcripts ADD COLUMN source TEXT NOT NULL DEFAULT 'one_pass'
+    CHECK (source IN ('one_pass', 'live'));
+"#,
+    ),
 ];
 
 /// All migrations in order.

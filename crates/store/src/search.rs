@@ -269,6 +269,7 @@ mod tests {
             audio_ms: 1,
             elapsed_ms: 1,
             created_ms: 1,
+            source: "one_pass".into(),
         })
         .unwrap();
 

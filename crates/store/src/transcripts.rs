@@ -25,6 +25,9 @@ pub struct StoredTranscript {
     pub elapsed_ms: i64,
     #[ts(type = "number")]
     pub created_ms: i64,
+    /// How it was made: `"live"` or `"one_pass"` (the names of
+    /// `starling_transcribe::TranscriptSource`; the database refuses others).
+    pub source: String,
 }
 
 impl Store {
@@ -42,12 +45,12 @@ impl Store {
     pub fn save_transcript(&mut self, t: &StoredTranscript) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO transcripts (attempt_id, model, text, segments_json, audio_ms, elapsed_ms, created_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO transcripts (attempt_id, model, text, segments_json, audio_ms, elapsed_ms, created_ms, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (attempt_id) DO UPDATE SET model = excluded.model, text = excluded.text,
                segments_json = excluded.segments_json, audio_ms = excluded.audio_ms,
-               elapsed_ms = excluded.elapsed_ms, created_ms = excluded.created_ms",
-            params![t.attempt_id, t.model, t.text, t.segments_json, t.audio_ms, t.elapsed_ms, now_ms()],
+               elapsed_ms = excluded.elapsed_ms, created_ms = excluded.created_ms, source = excluded.source",
+            params![t.attempt_id, t.model, t.text, t.segments_json, t.audio_ms, t.elapsed_ms, now_ms(), t.source],
         )?;
         tx.execute("UPDATE attempts SET transcription = 'done', transcription_error = NULL WHERE id = ?1", [t.attempt_id])?;
         tx.commit()?;
@@ -67,7 +70,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT attempt_id, model, text, segments_json, audio_ms, elapsed_ms, created_ms FROM transcripts WHERE attempt_id = ?1",
+                "SELECT attempt_id, model, text, segments_json, audio_ms, elapsed_ms, created_ms, source FROM transcripts WHERE attempt_id = ?1",
                 [attempt_id],
                 |r| {
                     Ok(StoredTranscript {
@@ -78,6 +81,7 @@ impl Store {
                         audio_ms: r.get(4)?,
                         elapsed_ms: r.get(5)?,
                         created_ms: r.get(6)?,
+                        source: r.get(7)?,
                     })
                 },
             )
@@ -136,8 +140,10 @@ mod tests {
             audio_ms: 1000,
             elapsed_ms: 200,
             created_ms: 0,
+            source: "live".into(),
         };
         store.save_transcript(&t).unwrap();
+        assert_eq!(store.transcript(a.id).unwrap().unwrap().source, "live");
         assert!(store.attempts_awaiting_transcription().unwrap().is_empty());
         // A re-transcription that fails keeps the first text.
         store.set_transcription(a.id, TranscriptionState::Running, None).unwrap();
@@ -145,7 +151,10 @@ mod tests {
         assert_eq!(store.transcript(a.id).unwrap().unwrap().text, "first");
         let got = store.attempt(a.id).unwrap().unwrap();
         assert_eq!((got.transcription, got.transcription_error.as_deref()), (TranscriptionState::Failed, Some("worker crashed")));
-        store.save_transcript(&StoredTranscript { text: "second".into(), model: "base".into(), ..t }).unwrap();
+        let bad = StoredTranscript { source: "guessed".into(), ..t.clone() };
+        assert!(store.save_transcript(&bad).is_err(), "only the known sources are stored");
+        store.save_transcript(&StoredTranscript { text: "second".into(), model: "base".into(), source: "one_pass".into(), ..t }).unwrap();
+        assert_eq!(store.transcript(a.id).unwrap().unwrap().source, "one_pass", "a re-transcription records its own path");
         assert_eq!(store.model_speed().unwrap(), vec![("base".to_string(), 1, 1000, 200)]);
         assert_eq!(store.transcript(a.id).unwrap().unwrap().model, "base");
         assert_eq!(store.attempt(a.id).unwrap().unwrap().transcription_error, None);

@@ -48,6 +48,7 @@ pub fn typescript() -> String {
         starling_transcribe::Word,
         starling_transcribe::Segment,
         starling_transcribe::Transcript,
+        starling_transcribe::TranscriptSource,
         starling_store::TranscriptionState,
         crate::transcription::TranscriptionEvent,
         starling_store::Story,

@@ -146,6 +146,7 @@ mod tests {
                     audio_ms: 9_000,
                     elapsed_ms: 1,
                     created_ms: 1,
+                    source: "one_pass".into(),
                 })
                 .unwrap();
             a.id

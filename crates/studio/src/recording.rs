@@ -199,15 +199,17 @@ impl Studio {
         Ok((attempt, pending))
     }
 
-    /// Stores a finished live transcript as the attempt's transcript.
+    /// Stores a finished live transcript as the attempt's transcript,
+    /// recorded as made live.
     pub fn save_live_transcript(
         &mut self,
         attempt_id: i64,
         t: &Transcript,
     ) -> Result<(), StudioError> {
-        let row = crate::transcription::stored(attempt_id, &t.model, t).map_err(|e| {
+        let mut row = crate::transcription::stored(attempt_id, &t.model, t).map_err(|e| {
             StudioError::Transcribe(starling_transcribe::TranscribeError::Engine(e.to_string()))
         })?;
+        row.source = starling_transcribe::TranscriptSource::Live.as_str().into();
         Ok(self.store.save_transcript(&row)?)
     }
 
@@ -380,6 +382,7 @@ mod tests {
                     audio_ms: 1,
                     elapsed_ms: 1,
                     created_ms: 1,
+                    source: "one_pass".into(),
                 })
                 .unwrap();
         }

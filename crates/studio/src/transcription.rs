@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use starling_store::{Store, StoredTranscript, TranscriptionState};
-use starling_transcribe::Transcript;
+use starling_transcribe::{Transcript, TranscriptSource};
 
 use crate::error::StudioError;
 use crate::paths::DataPaths;
@@ -337,6 +337,7 @@ pub(crate) fn stored(
         audio_ms: t.audio_ms as i64,
         elapsed_ms: t.elapsed_ms as i64,
         created_ms: 0,
+        source: t.source.as_str().into(),
     })
 }
 
@@ -407,12 +408,17 @@ impl Studio {
                 untimed(&t.text, t.audio_ms)
             }
         };
+        let source = TranscriptSource::parse(&t.source).unwrap_or_else(|| {
+            tracing::warn!(attempt_id, source = %t.source, "unknown transcript source; shown as one pass");
+            TranscriptSource::OnePass
+        });
         Ok(Some(Transcript {
             text: t.text,
             segments,
             model: t.model,
             audio_ms: t.audio_ms as u32,
             elapsed_ms: t.elapsed_ms as u32,
+            source,
         }))
     }
 }
@@ -449,6 +455,7 @@ mod tests {
             audio_ms: 900,
             elapsed_ms: 10,
             created_ms: 0,
+            source: "one_pass".into(),
         };
         studio.store.save_transcript(&row).unwrap();
         let t = studio.transcript(a.id).unwrap().unwrap();
@@ -456,5 +463,22 @@ mod tests {
         let words: Vec<&str> = t.segments[0].words.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(words, ["I", "fixed", "the", "cache", "key."]);
         assert_eq!(t.segments[0].end_ms, 900);
+    }
+
+    #[test]
+    fn the_stored_transcript_says_which_path_made_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut studio = Studio::open(DataPaths::new(dir.path())).unwrap();
+        let a = studio.store.begin_attempt("behavior-difficult-bug", "a.wav", 1).unwrap();
+        studio.store.finish_attempt(a.id, AttemptState::Done, Some(900), None).unwrap();
+        let made = Transcript { text: "I fixed it.".into(), segments: Vec::new(), model: "tiny.en".into(), audio_ms: 900, elapsed_ms: 5, source: TranscriptSource::OnePass };
+        // The live path records "live" whatever the transcript claims.
+        studio.save_live_transcript(a.id, &made).unwrap();
+        assert_eq!(studio.transcript(a.id).unwrap().unwrap().source, TranscriptSource::Live);
+        // A one-pass job over the file replaces it and records "one_pass".
+        let job = Job { attempt_id: a.id, wav: dir.path().join("a.wav"), model: dir.path().join("base.bin"), model_name: "base".into() };
+        save(&mut studio.store, &job, &Transcript { model: "base".into(), ..made.clone() }).unwrap();
+        let back = studio.transcript(a.id).unwrap().unwrap();
+        assert_eq!((back.source, back.model.as_str()), (TranscriptSource::OnePass, "base"));
     }
 }

@@ -29,5 +29,5 @@ pub mod testmodel;
 pub mod vocab;
 pub mod wer;
 
-pub use engine::{Segment, TranscribeOptions, Transcriber, Transcript, WhisperTranscriber, Word};
+pub use engine::{Segment, TranscribeOptions, Transcriber, Transcript, TranscriptSource, WhisperTranscriber, Word};
 pub use error::TranscribeError;

@@ -235,7 +235,14 @@ model: string, audio_ms: number,
 /**
  * Wall-clock time the transcription took.
  */
-elapsed_ms: number, };
+elapsed_ms: number, 
+/**
+ * How it was made: live while the take was recorded, or in one pass
+ * over the whole recording.
+ */
+source: TranscriptSource, };
+
+export type TranscriptSource = "one_pass" | "live";
 
 export type TranscriptionState = "none" | "queued" | "running" | "done" | "failed";
 

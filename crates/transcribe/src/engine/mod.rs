@@ -54,6 +54,41 @@ pub struct Transcript {
     pub audio_ms: u32,
     /// Wall-clock time the transcription took.
     pub elapsed_ms: u32,
+    /// How it was made: live while the take was recorded, or in one pass
+    /// over the whole recording.
+    #[serde(default)]
+    pub source: TranscriptSource,
+}
+
+/// How a transcript was made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptSource {
+    /// The whole recording at once, after it stopped.
+    #[default]
+    OnePass,
+    /// Stretch by stretch while the take was recorded, finished at Stop.
+    Live,
+}
+
+impl TranscriptSource {
+    /// The name the database and the window use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TranscriptSource::OnePass => "one_pass",
+            TranscriptSource::Live => "live",
+        }
+    }
+
+    /// The source a stored name stands for; `None` for a name this build
+    /// does not know.
+    pub fn parse(name: &str) -> Option<TranscriptSource> {
+        match name {
+            "one_pass" => Some(TranscriptSource::OnePass),
+            "live" => Some(TranscriptSource::Live),
+            _ => None,
+        }
+    }
 }
 
 /// Anything that turns 16 kHz mono samples into a transcript.
@@ -146,6 +181,7 @@ impl Transcriber for WhisperTranscriber {
             model: self.name.clone(),
             audio_ms,
             elapsed_ms: started.elapsed().as_millis() as u32,
+            source: TranscriptSource::OnePass,
         };
         if !has_speech_energy(samples) {
             progress(100);
@@ -301,6 +337,7 @@ impl Transcriber for WhisperTranscriber {
             model: self.name.clone(),
             audio_ms,
             elapsed_ms: started.elapsed().as_millis() as u32,
+            source: TranscriptSource::OnePass,
         })
     }
 }

@@ -112,6 +112,7 @@ mod tests {
                 model: "echo".into(),
                 audio_ms,
                 elapsed_ms: 10,
+                source: crate::engine::TranscriptSource::OnePass,
             })
         }
     }

@@ -5,7 +5,7 @@
 //! them in order, so the result has the same shape as a single pass over the
 //! whole file (and the coaching metrics read it the same way).
 
-use crate::engine::{Segment, Transcript};
+use crate::engine::{Segment, Transcript, TranscriptSource};
 
 /// Collects stretch transcripts in the order they were cut.
 #[derive(Debug, Default, Clone)]
@@ -55,6 +55,7 @@ impl Stitcher {
             model: model.to_string(),
             audio_ms,
             elapsed_ms: self.elapsed_ms.min(u32::MAX as u64) as u32,
+            source: TranscriptSource::Live,
         }
     }
 }
@@ -85,6 +86,7 @@ mod tests {
             model: "tiny.en".into(),
             audio_ms: 5_000,
             elapsed_ms: elapsed,
+            source: TranscriptSource::OnePass,
         }
     }
 
