@@ -9,11 +9,12 @@ use tauri::{AppHandle, Emitter, Manager, State};
 
 use starling_capture::RecordOptions;
 use starling_store::Attempt;
-use starling_studio::recording::{LiveRequest, PendingLive};
+use starling_studio::recording::LiveRequest;
+use starling_studio::takes;
 use starling_studio::transcription::{TranscriptionEvent, WorkerCommand};
 use starling_studio::{IpcError, MicrophoneList, RecordingEvent};
 
-use crate::state::AppState;
+use crate::state::{AppState, Host};
 
 /// Enumerating ALSA devices can take a moment, so it runs off the UI thread.
 #[tauri::command]
@@ -61,67 +62,30 @@ pub async fn start_recording(
     })
 }
 
-/// Stops the take. Its transcript comes from the live transcription when
-/// one ran (only the last stretch is left to do), otherwise from a queued
-/// one-pass transcription when a model is installed.
+/// Stops the take; `starling_studio::takes` decides where its transcript
+/// comes from. The live transcript is finished on a thread of its own.
 #[tauri::command]
 pub async fn stop_recording(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Attempt, IpcError> {
-    let (attempt, live, job) = state.with(|s| {
-        let (attempt, live) = s.stop_recording_live()?;
-        let job = match (&live, s.default_model()?) {
-            (None, Some(_)) => Some(s.transcription_job(attempt.id, None)?),
-            _ => None,
-        };
-        let attempt = if job.is_some() {
-            s.attempt(attempt.id)?
-        } else {
-            attempt
-        };
-        Ok((attempt, live, job))
-    })?;
-    if let Some(job) = job {
-        state.enqueue(job);
-    }
+    let (attempt, live) = takes::stop_take(&host(&state, &|_| {}))?;
     if let Some(live) = live {
         let _ = std::thread::Builder::new()
             .name("starling-live-finish".into())
-            .spawn(move || finish_live(&app, live));
+            .spawn(move || {
+                let state = app.state::<AppState>();
+                let emit = |id: i64| {
+                    let _ = app.emit("transcription", TranscriptionEvent::Done { attempt_id: id as i32 });
+                };
+                takes::finish_live(&host(&state, &emit), live);
+            });
     }
     Ok(attempt)
 }
 
-/// Completes a live transcript off the studio's lock and stores it; if it
-/// cannot be trusted, the take is transcribed in one pass instead.
-fn finish_live(app: &AppHandle, live: PendingLive) {
-    let state = app.state::<AppState>();
-    let (id, model) = (live.attempt_id, live.model_name.clone());
-    let saved = live.finish().map_err(|e| e.to_string()).and_then(|t| {
-        state
-            .with(|s| Ok(s.save_live_transcript(id, &t)?))
-            .map_err(|e| e.message)
-    });
-    match saved {
-        Ok(()) => {
-            let _ = app.emit(
-                "transcription",
-                TranscriptionEvent::Done {
-                    attempt_id: id as i32,
-                },
-            );
-        }
-        Err(reason) => {
-            tracing::warn!(attempt = id, %reason, "live transcript unusable; transcribing the file in one pass");
-            match state.with(|s| Ok(s.transcription_job(id, Some(&model))?)) {
-                Ok(job) => state.enqueue(job),
-                Err(e) => {
-                    tracing::warn!(attempt = id, error = %e.message, "cannot queue the transcription")
-                }
-            }
-        }
-    }
+fn host<'a>(state: &'a AppState, emit_done: &'a (dyn Fn(i64) + Sync)) -> Host<'a> {
+    Host { state, emit_done }
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use starling_studio::backup::{self, BackupSummary};
 use starling_studio::clock::Clock;
+use starling_studio::takes::TakeHost;
 use starling_studio::transcription::{Job, TranscriptionRunner};
 use starling_studio::{ErrorKind, IpcError, Studio, StudioError};
 
@@ -72,6 +73,12 @@ impl AppState {
         }
     }
 
+    /// Runs `f` on the studio (for library code that speaks `StudioError`).
+    fn with_open<T>(&self, f: impl FnOnce(&mut Studio) -> Result<T, StudioError>) -> Result<T, StudioError> {
+        let mut guard: MutexGuard<'_, Option<Studio>> = self.studio.lock().unwrap_or_else(|p| p.into_inner());
+        guard.as_mut().map_or(Err(StudioError::NotOpen), f)
+    }
+
     /// Runs `f` on the studio, or returns the start-up error.
     pub fn with<T>(&self, f: impl FnOnce(&mut Studio) -> Result<T, IpcError>) -> Result<T, IpcError> {
         let mut guard: MutexGuard<'_, Option<Studio>> = self.studio.lock().unwrap_or_else(|p| p.into_inner());
@@ -108,5 +115,26 @@ impl AppState {
         drop(guard);
         self.queue_pending();
         result.map_err(|e| StudioError::from(e).into())
+    }
+}
+
+/// The shell holds the studio and the queue; `starling_studio::takes`
+/// decides what happens to a take.
+pub struct Host<'a> {
+    pub state: &'a AppState,
+    pub emit_done: &'a (dyn Fn(i64) + Sync),
+}
+
+impl TakeHost for Host<'_> {
+    fn with_studio<T>(&self, f: impl FnOnce(&mut Studio) -> Result<T, StudioError>) -> Result<T, StudioError> {
+        self.state.with_open(f)
+    }
+
+    fn enqueue(&self, job: Job) {
+        self.state.enqueue(job);
+    }
+
+    fn transcript_stored(&self, attempt_id: i64) {
+        (self.emit_done)(attempt_id);
     }
 }

@@ -7,7 +7,13 @@ use std::time::Duration;
 use clap::Args;
 
 use starling_capture::{list_input_devices, CaptureEvent, RecordOptions, Recorder, StopReason};
+use starling_store::TranscriptionState;
+use starling_studio::recording::LiveRequest;
+use starling_studio::takes::{self, TakeHost};
+use starling_studio::transcription::WorkerCommand;
 use starling_studio::{DataPaths, Studio, StudioError};
+
+use crate::take_host::CliHost;
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
@@ -104,16 +110,27 @@ fn report(event: CaptureEvent) {
     }
 }
 
-/// Records into a new attempt of `question`, through the same studio code the app uses.
+/// The longest the command waits for a take's transcript after it stops.
+const TRANSCRIPT_WAIT: Duration = Duration::from_secs(30 * 60);
+
+/// Records into a new attempt of `question` and, with a model installed,
+/// transcribes it the way the app does (live while recording, one pass if
+/// that cannot be trusted; `starling_studio::takes`), then prints the text.
 fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, StudioError> {
     let paths = DataPaths::resolve(None)?;
-    let mut studio = Studio::open(paths)?;
-    let attempt = studio.start_recording(question, opts, report)?;
+    let studio = Studio::open(paths)?;
+    let worker = match studio.default_model()? {
+        Some(_) => WorkerCommand::current_exe().map_err(|e| tracing::warn!(error = %e, "no transcription worker")).ok(),
+        None => None,
+    };
+    let live = worker.as_ref().map(|w| LiveRequest { program: w.program.clone(), on_segments: Box::new(|_| {}) });
+    let host = CliHost::new(studio, worker)?;
+    let attempt = host.with_studio(|s| s.start_recording_live(question, opts, live, report))?;
     println!("attempt {} started: {}", attempt.id, attempt.audio_file.as_deref().unwrap_or(""));
-    while !studio.recording_ended() {
+    while !host.with_studio(|s| Ok(s.recording_ended()))? {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let done = studio.stop_recording()?;
+    let (done, live) = takes::stop_take(&host)?;
     println!(
         "attempt {} {}: {:.2} s{}",
         done.id,
@@ -121,7 +138,39 @@ fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, Studi
         done.duration_ms.unwrap_or(0) as f64 / 1000.0,
         done.error.map(|e| format!(" ({e})")).unwrap_or_default()
     );
-    Ok(ExitCode::SUCCESS)
+    let waiting = live.is_some() || done.transcription == TranscriptionState::Queued;
+    if let Some(live) = live {
+        if let takes::LiveOutcome::FellBack(reason) | takes::LiveOutcome::Lost(reason) = takes::finish_live(&host, live) {
+            eprintln!("warning: the live transcript could not be used ({reason}); transcribing the file in one pass");
+        }
+    }
+    if !waiting {
+        println!("no transcript: install a model first (`starling models download tiny.en`)");
+        return Ok(ExitCode::SUCCESS);
+    }
+    match host.wait(TRANSCRIPT_WAIT) {
+        Some(Ok(id)) => {
+            let t = host.with_studio(|s| s.transcript(id))?;
+            match t {
+                Some(t) => {
+                    println!("transcript ({}, {}): {}", t.model, t.source.as_str().replace('_', " "), t.text.trim());
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    eprintln!("error: the transcript of attempt {id} was reported stored but is not there");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Some(Err(message)) => {
+            eprintln!("error: the take is kept, but it could not be transcribed: {message}");
+            Ok(ExitCode::from(1))
+        }
+        None => {
+            eprintln!("error: no transcript after {} minutes; the take is kept and will be transcribed when Starling next opens", TRANSCRIPT_WAIT.as_secs() / 60);
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 pub fn record(args: RecordArgs) -> ExitCode {

@@ -37,6 +37,9 @@ pub enum StudioError {
     #[error("No recording is running.")]
     NotRecording,
 
+    #[error("Starling's data is not open. Restart Starling; if it says why the data could not be opened, follow that.")]
+    NotOpen,
+
     #[error("There is no attempt with id {0}. It may have been deleted.")]
     UnknownAttempt(i64),
 
@@ -182,6 +185,7 @@ impl From<StudioError> for IpcError {
             StudioError::BadInput(starling_files::FileError::Missing { .. }) => ErrorKind::NotFound,
             StudioError::BadInput(_) => ErrorKind::Invalid,
             StudioError::NotRecording => ErrorKind::Invalid,
+            StudioError::NotOpen => ErrorKind::Storage,
             StudioError::UnknownAttempt(_) => ErrorKind::NotFound,
             StudioError::Transcribe(_) | StudioError::Job(_) => ErrorKind::Transcription,
             StudioError::UnknownModel(_) | StudioError::NoModel => ErrorKind::NotFound,

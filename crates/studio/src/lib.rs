@@ -12,6 +12,8 @@
 //! - [`recording`] records answers into attempts and recovers interrupted ones.
 //! - [`transcription`] runs transcriptions in a worker process, one at a time.
 //! - [`live`] transcribes a take while it is recorded, stretch by stretch.
+//! - [`takes`] decides, when a take stops, whether its live transcript is
+//!   kept or the file is transcribed in one pass.
 //! - [`study`] schedules reviews with FSRS; [`clock`] is the time it reads.
 //! - [`search`] searches questions, notes, stories and transcripts.
 //! - [`markdown`] renders notes' Markdown safely.
@@ -43,6 +45,7 @@ pub mod search;
 pub mod stories;
 mod studio;
 pub mod study;
+pub mod takes;
 pub mod transcription;
 pub mod views;
 

@@ -43,6 +43,7 @@ fn fill(paths: &DataPaths) {
                 audio_ms: 4200,
                 elapsed_ms: 600,
                 created_ms: 0,
+                source: "live".into(),
             })
             .unwrap();
     }
