@@ -94,6 +94,8 @@ test("import a model folder, record, transcript appears, re-transcribe with anot
     await browser.$('[data-testid="coach-max"]').setValue("20");
     await browser.$('[data-testid="coach-save"]').click();
     await waitForText(browser, '[data-testid="coach-facts"]', /target 0:03–0:20/);
+    // The answer timer reads the same saved targets (not a band of its own).
+    await waitForText(browser, '[data-testid="answer-target"]', /Aim for 0:03–0:20/);
 
     // Replay: the waveform draws, the lit word advances with playback, and a
     // click on a word jumps there.

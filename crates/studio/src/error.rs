@@ -146,6 +146,11 @@ pub enum ErrorKind {
     Busy,
     /// A model could not be used or a transcription failed.
     Transcription,
+    /// No transcription model is installed, or not the one named: the window
+    /// opens the models dialog.
+    NoModel,
+    /// The disk is full: the window says what can be freed.
+    DiskFull,
     /// A backup could not be written or restored.
     Backup,
 }
@@ -157,8 +162,29 @@ pub struct IpcError {
     pub message: String,
 }
 
+/// Whether `e`, or an error it was caused by, is a full disk (or quota).
+fn disk_full(e: &StudioError) -> bool {
+    if let StudioError::Backup(crate::backup::BackupError::NoSpace { .. }) = e {
+        return true;
+    }
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            // ENOSPC and EDQUOT on Linux, should the kind not be set.
+            if io.kind() == std::io::ErrorKind::StorageFull || io.kind() == std::io::ErrorKind::QuotaExceeded || matches!(io.raw_os_error(), Some(28 | 122)) {
+                return true;
+            }
+        }
+        next = err.source();
+    }
+    false
+}
+
 impl From<StudioError> for IpcError {
     fn from(e: StudioError) -> Self {
+        if disk_full(&e) {
+            return IpcError { kind: ErrorKind::DiskFull, message: e.to_string() };
+        }
         let kind = match &e {
             StudioError::Store(StoreError::FromNewerVersion { .. }) => ErrorKind::NewerDatabase,
             StudioError::Store(StoreError::Corrupt { .. }) => ErrorKind::CorruptDatabase,
@@ -188,7 +214,7 @@ impl From<StudioError> for IpcError {
             StudioError::NotOpen => ErrorKind::Storage,
             StudioError::UnknownAttempt(_) => ErrorKind::NotFound,
             StudioError::Transcribe(_) | StudioError::Job(_) => ErrorKind::Transcription,
-            StudioError::UnknownModel(_) | StudioError::NoModel => ErrorKind::NotFound,
+            StudioError::UnknownModel(_) | StudioError::NoModel => ErrorKind::NoModel,
             StudioError::BadModelName(_) => ErrorKind::Invalid,
         };
         IpcError { kind, message: e.to_string() }
@@ -198,6 +224,21 @@ impl From<StudioError> for IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_can_act_on_a_missing_model_and_a_full_disk() {
+        assert_eq!(IpcError::from(StudioError::NoModel).kind, ErrorKind::NoModel);
+        assert_eq!(IpcError::from(StudioError::UnknownModel("base".into())).kind, ErrorKind::NoModel);
+        let full = StudioError::WriteFile { path: "/media/stick/notes.md".into(), source: std::io::Error::from_raw_os_error(28) };
+        let e = IpcError::from(full);
+        assert_eq!(e.kind, ErrorKind::DiskFull);
+        assert!(e.message.contains("/media/stick/notes.md"), "{}", e.message);
+        // Through a wrapped error too (a backup that ran out of space).
+        let backup = crate::backup::BackupError::Io { action: "write", path: "/media/stick/b.zip".into(), source: std::io::Error::from(std::io::ErrorKind::StorageFull) };
+        assert_eq!(IpcError::from(StudioError::Backup(backup)).kind, ErrorKind::DiskFull);
+        let denied = StudioError::WriteFile { path: "/x".into(), source: std::io::Error::from(std::io::ErrorKind::PermissionDenied) };
+        assert_eq!(IpcError::from(denied).kind, ErrorKind::Storage);
+    }
 
     #[test]
     fn invisible_characters_in_ids_are_shown() {

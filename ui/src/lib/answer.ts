@@ -1,16 +1,11 @@
-// Pure helpers for answering aloud: time formatting, the target band for an
-// answer's length, the level meter scale, and the remembered preferences.
-import type { QuestionKind } from "./bindings";
+// Pure helpers for answering aloud: time formatting, where a length falls
+// against its target band (the band itself is the user's, see
+// targets.svelte.ts), the level meter scale, and the remembered preferences.
 
 /** "1:05" for 65 000 ms. */
 export function clock(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-
-/** The length a good spoken answer usually has, in seconds. */
-export function targetBand(kind: QuestionKind): { min: number; max: number } {
-  return kind === "behavioral" ? { min: 60, max: 120 } : { min: 30, max: 120 };
 }
 
 export type BandPosition = "short" | "inside" | "long";

@@ -2,6 +2,8 @@
 // generated from the Rust types; only the command names are written here.
 import { Channel, convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { toIpcError } from "./errors";
+import { Targets } from "./targets.svelte";
 import type {
   Attempt,
   BankSnapshot,
@@ -36,11 +38,7 @@ import type {
   CoachSettings,
 } from "./bindings";
 
-/** Turns whatever a command rejected with into an IpcError. */
-export function toIpcError(e: unknown): IpcError {
-  if (e && typeof e === "object" && "kind" in e && "message" in e) return e as IpcError;
-  return { kind: "storage", message: String(e) };
-}
+export { toIpcError };
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -135,3 +133,6 @@ export const api = {
     return new Blob([await response.blob()], { type: "audio/wav" });
   },
 };
+
+/** The user's coaching targets, shared by every view (see targets.svelte.ts). */
+export const targets = new Targets(api);
