@@ -48,6 +48,10 @@ impl AppState {
         }
     }
 
+    fn studio(&self) -> MutexGuard<'_, Option<Studio>> {
+        self.studio.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn runner(&self) -> MutexGuard<'_, Option<TranscriptionRunner>> {
         self.runner.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -75,13 +79,13 @@ impl AppState {
 
     /// Runs `f` on the studio (for library code that speaks `StudioError`).
     fn with_open<T>(&self, f: impl FnOnce(&mut Studio) -> Result<T, StudioError>) -> Result<T, StudioError> {
-        let mut guard: MutexGuard<'_, Option<Studio>> = self.studio.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.studio();
         guard.as_mut().map_or(Err(StudioError::NotOpen), f)
     }
 
     /// Runs `f` on the studio, or returns the start-up error.
     pub fn with<T>(&self, f: impl FnOnce(&mut Studio) -> Result<T, IpcError>) -> Result<T, IpcError> {
-        let mut guard: MutexGuard<'_, Option<Studio>> = self.studio.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.studio();
         match guard.as_mut() {
             Some(studio) => f(studio),
             None => Err(self.startup_error.clone().unwrap_or(IpcError {
@@ -96,7 +100,7 @@ impl AppState {
     /// is kept aside), and both reopened on the restored data. If the restore
     /// fails, the old data is reopened untouched.
     pub fn restore(&self, archive: &std::path::Path) -> Result<BackupSummary, IpcError> {
-        let mut guard = self.studio.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.studio();
         let Some(studio) = guard.take() else {
             return Err(self.startup_error.clone().unwrap_or(IpcError { kind: ErrorKind::Storage, message: "Starling's data is not open.".into() }));
         };

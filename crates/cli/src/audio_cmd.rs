@@ -140,8 +140,16 @@ fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, Studi
     );
     let waiting = live.is_some() || done.transcription == TranscriptionState::Queued;
     if let Some(live) = live {
-        if let takes::LiveOutcome::FellBack(reason) | takes::LiveOutcome::Lost(reason) = takes::finish_live(&host, live) {
-            eprintln!("warning: the live transcript could not be used ({reason}); transcribing the file in one pass");
+        match takes::finish_live(&host, live) {
+            takes::LiveOutcome::Kept => {}
+            takes::LiveOutcome::FellBack(reason) => {
+                eprintln!("warning: the live transcript could not be used ({reason}); transcribing the file in one pass");
+            }
+            // Nothing is queued, so there is nothing to wait for.
+            takes::LiveOutcome::Lost(reason) => {
+                eprintln!("error: the take is kept, but it could not be transcribed now ({reason}); Starling transcribes it when it next opens");
+                return Ok(ExitCode::from(1));
+            }
         }
     }
     if !waiting {
@@ -162,8 +170,8 @@ fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, Studi
                 }
             }
         }
-        Some(Err(message)) => {
-            eprintln!("error: the take is kept, but it could not be transcribed: {message}");
+        Some(Err(why)) => {
+            eprintln!("error: the take is kept, but it could not be transcribed: {why}");
             Ok(ExitCode::from(1))
         }
         None => {

@@ -11,8 +11,18 @@ use starling_studio::takes::TakeHost;
 use starling_studio::transcription::{Job, TranscriptionEvent, TranscriptionRunner, WorkerCommand};
 use starling_studio::{Studio, StudioError};
 
-/// How a take's transcription ended.
-pub type Finished = Result<i64, String>;
+/// Why a take got no transcript.
+#[derive(Debug, thiserror::Error)]
+pub enum NotTranscribed {
+    /// The one-pass transcription failed; its reason, as the runner gives it.
+    #[error("{0}")]
+    Failed(String),
+    #[error("no transcription worker could be started, so the take waits until Starling next opens")]
+    NoWorker,
+}
+
+/// How a take's transcription ended: the attempt whose transcript is stored.
+pub type Finished = Result<i64, NotTranscribed>;
 
 pub struct CliHost {
     studio: Mutex<Studio>,
@@ -33,7 +43,7 @@ impl CliHost {
                         let _ = tx.send(Ok(i64::from(attempt_id)));
                     }
                     TranscriptionEvent::Failed { message, .. } => {
-                        let _ = tx.send(Err(message));
+                        let _ = tx.send(Err(NotTranscribed::Failed(message)));
                     }
                     TranscriptionEvent::Queued { .. } | TranscriptionEvent::Progress { .. } => {}
                 })?)
@@ -58,7 +68,7 @@ impl TakeHost for CliHost {
         match &self.runner {
             Some(r) => r.enqueue(job),
             None => {
-                let _ = self.done.send(Err("no transcription worker could be started".into()));
+                let _ = self.done.send(Err(NotTranscribed::NoWorker));
             }
         }
     }

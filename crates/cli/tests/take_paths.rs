@@ -65,39 +65,42 @@ fn stored(host: &CliHost, id: i64) -> starling_transcribe::Transcript {
     host.with_studio(|s| s.transcript(id)).unwrap().expect("a stored transcript")
 }
 
-#[test]
-#[ignore = "needs the virtual microphone and the model that `cargo xtask test` provides"]
-fn a_take_whose_live_transcript_completes_keeps_it() {
+/// Records the answer with a live transcript run by `live_program`, finishes
+/// the take and returns how the live transcript ended and what was stored.
+fn take_with_live_worker(live_program: &str) -> (LiveOutcome, starling_transcribe::Transcript) {
     let dir = tempfile::tempdir().unwrap();
     let host = CliHost::new(studio_with_model(dir.path()), Some(worker())).unwrap();
-    let (id, pending) = record(&host, &speech(dir.path()), BIN);
-    let pending = pending.expect("the take was transcribed live");
-    assert_eq!(takes::finish_live(&host, pending), LiveOutcome::Kept);
-    let t = stored(&host, id);
+    let (id, pending) = record(&host, &speech(dir.path()), live_program);
+    let pending = pending.expect("the take had a live transcript to finish");
+    let outcome = takes::finish_live(&host, pending);
+    (outcome, stored(&host, id))
+}
+
+/// Fails unless `t` reads like the answer spoken (WER at most 50 %).
+fn reads_like_the_answer(t: &starling_transcribe::Transcript, path: &str) {
     let rate = wer::wer(ANSWER, &t.text);
-    eprintln!("live: WER {:.1} %: {}", rate * 100.0, t.text);
-    assert_eq!(t.source, TranscriptSource::Live);
+    eprintln!("{path}: WER {:.1} %: {}", rate * 100.0, t.text);
     assert!(rate <= 0.5, "WER {rate:.2}: {}", t.text);
 }
 
 #[test]
 #[ignore = "needs the virtual microphone and the model that `cargo xtask test` provides"]
+fn a_take_whose_live_transcript_completes_keeps_it() {
+    let (outcome, t) = take_with_live_worker(BIN);
+    assert_eq!(outcome, LiveOutcome::Kept);
+    assert_eq!(t.source, TranscriptSource::Live);
+    reads_like_the_answer(&t, "live");
+}
+
+#[test]
+#[ignore = "needs the virtual microphone and the model that `cargo xtask test` provides"]
 fn a_take_whose_live_worker_fails_is_transcribed_in_one_pass() {
-    let dir = tempfile::tempdir().unwrap();
-    let host = CliHost::new(studio_with_model(dir.path()), Some(worker())).unwrap();
     // A live "worker" that exits at once: the live transcript ends without
     // a result, as when the real worker crashes.
-    let (id, pending) = record(&host, &speech(dir.path()), "/bin/false");
-    let pending = pending.expect("the take had a live transcript to finish");
-    match takes::finish_live(&host, pending) {
-        LiveOutcome::FellBack(reason) => eprintln!("fell back: {reason}"),
-        other => panic!("expected the one-pass fallback, got {other:?}"),
-    }
-    let t = stored(&host, id);
-    let rate = wer::wer(ANSWER, &t.text);
-    eprintln!("one pass: WER {:.1} %: {}", rate * 100.0, t.text);
+    let (outcome, t) = take_with_live_worker("/bin/false");
+    assert!(matches!(outcome, LiveOutcome::FellBack(_)), "expected the one-pass fallback, got {outcome:?}");
     assert_eq!(t.source, TranscriptSource::OnePass);
-    assert!(rate <= 0.5, "WER {rate:.2}: {}", t.text);
+    reads_like_the_answer(&t, "one pass");
 }
 
 #[test]

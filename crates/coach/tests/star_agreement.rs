@@ -18,14 +18,7 @@ struct Relabel {
 }
 
 fn label(s: &str) -> Label {
-    match s {
-        "S" => Some(StarPart::Situation),
-        "T" => Some(StarPart::Task),
-        "A" => Some(StarPart::Action),
-        "R" => Some(StarPart::Result),
-        "none" => None,
-        other => panic!("unknown label {other:?}"),
-    }
+    dataset::part_of(s).unwrap_or_else(|| panic!("unknown label {s:?}"))
 }
 
 fn annotator(file: &str, by_id: &HashMap<&str, &LabelledAnswer>) -> Vec<(String, Vec<Label>)> {

@@ -439,14 +439,20 @@ fn untimed(text: &str, audio_ms: i64) -> Vec<starling_transcribe::Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use starling_store::AttemptState;
+    use starling_store::{Attempt, AttemptState};
+
+    /// A studio in `dir` with one finished 0.9 s take.
+    fn finished_take(dir: &std::path::Path) -> (Studio, Attempt) {
+        let studio = Studio::open(DataPaths::new(dir)).unwrap();
+        let a = studio.store.begin_attempt("behavior-difficult-bug", "a.wav", 1).unwrap();
+        studio.store.finish_attempt(a.id, AttemptState::Done, Some(900), None).unwrap();
+        (studio, a)
+    }
 
     #[test]
     fn unreadable_word_timings_still_show_the_text() {
         let dir = tempfile::tempdir().unwrap();
-        let mut studio = Studio::open(DataPaths::new(dir.path())).unwrap();
-        let a = studio.store.begin_attempt("behavior-difficult-bug", "a.wav", 1).unwrap();
-        studio.store.finish_attempt(a.id, AttemptState::Done, Some(900), None).unwrap();
+        let (mut studio, a) = finished_take(dir.path());
         let row = StoredTranscript {
             attempt_id: a.id,
             model: "tiny.en".into(),
@@ -468,9 +474,7 @@ mod tests {
     #[test]
     fn the_stored_transcript_says_which_path_made_it() {
         let dir = tempfile::tempdir().unwrap();
-        let mut studio = Studio::open(DataPaths::new(dir.path())).unwrap();
-        let a = studio.store.begin_attempt("behavior-difficult-bug", "a.wav", 1).unwrap();
-        studio.store.finish_attempt(a.id, AttemptState::Done, Some(900), None).unwrap();
+        let (mut studio, a) = finished_take(dir.path());
         let made = Transcript { text: "I fixed it.".into(), segments: Vec::new(), model: "tiny.en".into(), audio_ms: 900, elapsed_ms: 5, source: TranscriptSource::OnePass };
         // The live path records "live" whatever the transcript claims.
         studio.save_live_transcript(a.id, &made).unwrap();

@@ -56,7 +56,9 @@ struct RawSentence {
     label: String,
 }
 
-fn part_of(label: &str) -> Option<Label> {
+/// The label a data-set letter stands for (`"S"`, `"T"`, `"A"`, `"R"`,
+/// `"none"`); `None` for anything else.
+pub fn part_of(label: &str) -> Option<Label> {
     match label {
         "S" => Some(Some(StarPart::Situation)),
         "T" => Some(Some(StarPart::Task)),
