@@ -25,6 +25,14 @@ const QUESTION: &str = "behavior-difficult-bug";
 const ANSWER: &str = "The situation was a slow reporting page. My task was to make it fast before the release. \
     I added an index and a cache, and the page loaded in one second.";
 
+/// The virtual microphone is shared: two takes played at once would mix
+/// into one garbled recording, so the tests take turns.
+static MIC: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn mic() -> std::sync::MutexGuard<'static, ()> {
+    MIC.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn worker() -> WorkerCommand {
     WorkerCommand { program: BIN.into(), prefix: vec!["__transcribe-worker".into()] }
 }
@@ -86,6 +94,7 @@ fn reads_like_the_answer(t: &starling_transcribe::Transcript, path: &str) {
 #[test]
 #[ignore = "needs the virtual microphone and the model that `cargo xtask test` provides"]
 fn a_take_whose_live_transcript_completes_keeps_it() {
+    let _mic = mic();
     let (outcome, t) = take_with_live_worker(BIN);
     assert_eq!(outcome, LiveOutcome::Kept);
     assert_eq!(t.source, TranscriptSource::Live);
@@ -95,6 +104,7 @@ fn a_take_whose_live_transcript_completes_keeps_it() {
 #[test]
 #[ignore = "needs the virtual microphone and the model that `cargo xtask test` provides"]
 fn a_take_whose_live_worker_fails_is_transcribed_in_one_pass() {
+    let _mic = mic();
     // A live "worker" that exits at once: the live transcript ends without
     // a result, as when the real worker crashes.
     let (outcome, t) = take_with_live_worker("/bin/false");
@@ -106,6 +116,7 @@ fn a_take_whose_live_worker_fails_is_transcribed_in_one_pass() {
 #[test]
 #[ignore = "needs the virtual microphone and the model that `cargo xtask test` provides"]
 fn record_with_a_question_stores_and_prints_the_transcript() {
+    let _mic = mic();
     let dir = tempfile::tempdir().unwrap();
     drop(studio_with_model(dir.path()));
     let wav = speech(dir.path());
