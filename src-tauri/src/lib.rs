@@ -11,11 +11,14 @@ mod transcription;
 
 use tauri::{Emitter, Manager};
 
-use starling_studio::transcription::{TranscriptionRunner, WorkerCommand};
+use std::sync::Arc;
+
+use starling_studio::clock::Clock;
+use starling_studio::shared::{EventSink, SharedStudio};
+use starling_studio::transcription::WorkerCommand;
 use starling_studio::{DataPaths, IpcError, Studio};
 
-use crate::state::{AppState, RunnerFactory};
-use starling_studio::clock::Clock;
+use crate::state::AppState;
 
 /// When `run` was entered: the start of the start-up time `ui_ready` logs.
 pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
@@ -57,82 +60,24 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
             let state = match opened {
                 Ok(studio) => {
                     let handle = app.handle().clone();
-                    let start_runner: RunnerFactory = Box::new(move |studio: &Studio| {
-                        let handle = handle.clone();
-                        WorkerCommand::current_exe()
-                            .map_err(|e| e.to_string())
-                            .and_then(|w| {
-                                TranscriptionRunner::start(studio.paths(), w, move |ev| {
-                                    let _ = handle.emit("transcription", ev);
-                                })
-                                .map_err(|e| e.to_string())
-                            })
-                            .inspect_err(|e| tracing::error!(error = %e, "transcription is unavailable"))
-                            .ok()
+                    let worker = WorkerCommand::current_exe()
+                        .inspect_err(|e| tracing::error!(error = %e, "the transcription worker cannot be found; transcription is unavailable"))
+                        .ok();
+                    let sink: EventSink = Arc::new(move |ev| {
+                        let _ = handle.emit("transcription", ev);
                     });
-                    AppState::ready(studio, clock, start_runner)
+                    AppState::ready(SharedStudio::new(studio, clock, worker, sink))
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "could not open Starling's data");
                     AppState::failed(IpcError::from(e))
                 }
             };
-            state.queue_pending();
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::load_bank,
-            commands::ui_ready,
-            commands::reload_bank,
-            commands::open_question,
-            commands::save_star_note,
-            commands::set_starred,
-            recording::list_microphones,
-            recording::set_microphone,
-            recording::start_recording,
-            recording::stop_recording,
-            recording::delete_attempt,
-            recording::attempt_audio_path,
-            transcription::list_models,
-            transcription::import_model,
-            transcription::set_default_model,
-            transcription::transcribe_attempt,
-            transcription::attempt_transcript,
-            transcription::get_attempt,
-            transcription::model_catalog,
-            transcription::download_model,
-            transcription::cancel_download,
-            transcription::cancel_transcription,
-            transcription::measure_model,
-            transcription::attempt_coaching,
-            transcription::progress,
-            transcription::coach_settings,
-            transcription::set_coach_settings,
-            study::search,
-            study::today,
-            study::rate_question,
-            study::answer_quiz,
-            study::list_stories,
-            study::save_story,
-            study::delete_story,
-            study::restore_story,
-            study::link_story,
-            study::unlink_story,
-            study::render_markdown,
-            study::export_notes,
-            study::export_backup,
-            study::restore_backup,
-            study::export_defaults,
-            study::history,
-            study::retention_preview,
-            study::get_retention,
-            study::set_retention,
-            study::save_question,
-            study::delete_question,
-            study::import_deck,
-            study::export_deck,
-        ])
+        // Every #[tauri::command] in this crate, listed by build.rs.
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("Starling could not start its window: {e}");

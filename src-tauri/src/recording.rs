@@ -5,16 +5,15 @@
 use std::time::Duration;
 
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::State;
 
 use starling_capture::RecordOptions;
 use starling_store::Attempt;
 use starling_studio::recording::LiveRequest;
-use starling_studio::takes;
-use starling_studio::transcription::{TranscriptionEvent, WorkerCommand};
+use starling_studio::transcription::WorkerCommand;
 use starling_studio::{IpcError, MicrophoneList, RecordingEvent};
 
-use crate::state::{AppState, Host};
+use crate::state::AppState;
 
 /// Enumerating ALSA devices can take a moment, so it runs off the UI thread.
 #[tauri::command]
@@ -63,29 +62,10 @@ pub async fn start_recording(
 }
 
 /// Stops the take; `starling_studio::takes` decides where its transcript
-/// comes from. The live transcript is finished on a thread of its own.
+/// comes from, and a stored transcript arrives as a `transcription` event.
 #[tauri::command]
-pub async fn stop_recording(
-    app: AppHandle,
-    state: State<'_, AppState>,
-) -> Result<Attempt, IpcError> {
-    let (attempt, live) = takes::stop_take(&host(&state, &|_| {}))?;
-    if let Some(live) = live {
-        let _ = std::thread::Builder::new()
-            .name("starling-live-finish".into())
-            .spawn(move || {
-                let state = app.state::<AppState>();
-                let emit = |id: i64| {
-                    let _ = app.emit("transcription", TranscriptionEvent::Done { attempt_id: id as i32 });
-                };
-                takes::finish_live(&host(&state, &emit), live);
-            });
-    }
-    Ok(attempt)
-}
-
-fn host<'a>(state: &'a AppState, emit_done: &'a (dyn Fn(i64) + Sync)) -> Host<'a> {
-    Host { state, emit_done }
+pub async fn stop_recording(state: State<'_, AppState>) -> Result<Attempt, IpcError> {
+    Ok(state.shared()?.stop_take()?)
 }
 
 #[tauri::command]

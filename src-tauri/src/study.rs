@@ -85,12 +85,12 @@ pub async fn export_notes(state: State<'_, AppState>, path: PathBuf) -> Result<u
 
 #[tauri::command]
 pub async fn export_backup(state: State<'_, AppState>, path: PathBuf) -> Result<BackupSummary, IpcError> {
-    state.with(|s| Ok(s.export_backup(&path)?))
+    Ok(state.shared()?.export_backup(&path)?)
 }
 
 #[tauri::command]
 pub async fn restore_backup(state: State<'_, AppState>, path: PathBuf) -> Result<BackupSummary, IpcError> {
-    state.restore(&path)
+    Ok(state.shared()?.restore_backup(&path)?)
 }
 
 #[tauri::command]

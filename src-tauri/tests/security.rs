@@ -1,9 +1,10 @@
 //! The window's security settings, checked from the files that define them:
 //! the content security policy allows no remote origin, no `eval` and no
 //! inline code; the asset protocol serves nothing by default (the app
-//! allows only the recordings folder at run time); and the capability grants
-//! exactly the commands the page calls — each one registered with Tauri —
-//! and nothing else.
+//! allows only the recordings folder at run time); and every command is
+//! registered, granted and called from its one declaration (the
+//! `#[tauri::command]` function) through generated lists, and the window is
+//! granted nothing else.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -41,74 +42,60 @@ fn the_csp_allows_no_remote_origin_no_eval_and_no_inline_code() {
     assert_eq!(config["app"]["security"]["assetProtocol"]["scope"], serde_json::json!([]), "the asset protocol serves nothing until the app allows the recordings folder");
 }
 
-/// The quoted names in the `COMMANDS` list of `src-tauri/build.rs`.
-fn registered_commands() -> BTreeSet<String> {
-    let build = read("src-tauri/build.rs");
-    let list = build.split("const COMMANDS").nth(1).and_then(|s| s.split("];").next()).expect("build.rs lists COMMANDS");
-    list.split('"').skip(1).step_by(2).map(str::to_string).collect()
+/// The commands the shell declares: its `#[tauri::command]` functions.
+fn declared_commands() -> Vec<starling_ipc_gen::Command> {
+    starling_ipc_gen::scan_dir(&root().join("src-tauri/src")).expect("the shell's commands can be read")
 }
 
-/// The command names the page passes to `call` in `ui/src/lib/api.ts`.
-fn called_commands() -> BTreeSet<String> {
-    let api = read("ui/src/lib/api.ts");
-    let mut out = BTreeSet::new();
-    let mut rest = api.as_str();
-    while let Some(i) = rest.find("call") {
-        rest = &rest[i + 4..];
-        // Skip a generic argument such as `<Array<Story>>`, then `(`.
-        let mut depth = 0;
-        let mut chars = rest.char_indices();
-        let open = loop {
-            match chars.next() {
-                Some((_, '<')) => depth += 1,
-                Some((_, '>')) => depth -= 1,
-                Some((j, '(')) if depth == 0 => break Some(j),
-                Some((_, c)) if depth == 0 && !c.is_whitespace() => break None,
-                Some(_) => {}
-                None => break None,
-            }
-        };
-        let Some(open) = open else { continue };
-        let after = rest[open + 1..].trim_start();
-        if let Some(name) = after.strip_prefix('"').and_then(|s| s.split('"').next()) {
-            out.insert(name.to_string());
+/// Files under `dir` (recursively) whose name ends in one of `exts`.
+fn sources(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display())).flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            sources(&path, exts, out);
+        } else if exts.iter().any(|x| path.to_string_lossy().ends_with(x)) {
+            out.push(path);
         }
     }
-    out
 }
 
 #[test]
-fn the_capability_grants_exactly_the_commands_the_page_calls() {
-    let registered = registered_commands();
-    let called = called_commands();
-    assert!(called.len() > 30, "found only {} calls in api.ts", called.len());
-    assert_eq!(called, registered, "commands the page calls and commands build.rs registers differ");
+fn every_command_is_registered_granted_and_called_from_its_one_declaration() {
+    let declared = declared_commands();
+    assert!(declared.len() > 30, "found only {} commands in src-tauri/src", declared.len());
 
+    // Tauri registers exactly the generated handler list, and nothing lists
+    // handlers by hand.
+    let lib = read("src-tauri/src/lib.rs");
+    assert!(lib.contains(r#"include!(concat!(env!("OUT_DIR"), "/handlers.rs"))"#), "lib.rs registers the generated handler list");
+    assert!(!lib.contains("generate_handler!["), "lib.rs lists handlers by hand");
+    let handlers = std::fs::read_to_string(Path::new(env!("OUT_DIR")).join("handlers.rs")).expect("build.rs wrote handlers.rs");
+    assert_eq!(handlers, starling_ipc_gen::handler_list(&declared));
+    assert!(!read("src-tauri/build.rs").contains("const COMMANDS"), "build.rs lists commands by hand");
+
+    // The window is granted the generated set of every command, plus
+    // transcription events, and nothing else.
     let capability = json("src-tauri/capabilities/main.json");
     assert_eq!(capability["windows"], serde_json::json!(["main"]));
-    let granted: BTreeSet<String> = capability["permissions"]
-        .as_array()
-        .expect("the capability lists permissions")
-        .iter()
-        .map(|p| p.as_str().expect("each permission is a plain identifier").to_string())
-        .collect();
-    let expected: BTreeSet<String> = registered
-        .iter()
-        .map(|c| format!("allow-{}", c.replace('_', "-")))
-        .chain(["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()])
-        .collect();
-    assert_eq!(granted, expected, "the window may use Starling's own commands and transcription events, nothing else");
+    assert_eq!(
+        capability["permissions"],
+        serde_json::json!([starling_ipc_gen::PERMISSION_SET, "core:event:allow-listen", "core:event:allow-unlisten"]),
+        "the window may use Starling's own commands and transcription events, nothing else"
+    );
+    let set = read(&format!("src-tauri/permissions/autogenerated/{}.toml", starling_ipc_gen::PERMISSION_SET));
+    assert_eq!(set, starling_ipc_gen::permission_set(&declared));
+    let granted: BTreeSet<String> = set.split('"').filter(|s| s.starts_with("allow-")).map(str::to_string).collect();
+    let expected: BTreeSet<String> = declared.iter().map(|c| c.permission()).collect();
+    assert_eq!(granted, expected);
 
-    // Every registered command has a handler, and no handler is unregistered.
-    let lib = read("src-tauri/src/lib.rs");
-    let handlers: BTreeSet<String> = lib
-        .split("generate_handler![")
-        .nth(1)
-        .and_then(|s| s.split(']').next())
-        .expect("lib.rs registers handlers")
-        .split(',')
-        .filter_map(|h| h.trim().rsplit("::").next().map(str::to_string))
-        .filter(|h| !h.is_empty())
-        .collect();
-    assert_eq!(handlers, registered);
+    // The page reaches commands only through the generated calls.
+    let generated = read(starling_ipc_gen::TYPESCRIPT_PATH);
+    assert_eq!(generated, starling_ipc_gen::typescript(&declared), "run `cargo xtask codegen`");
+    let mut files = Vec::new();
+    sources(&root().join("ui/src"), &[".ts", ".svelte"], &mut files);
+    let commands_ts = root().join(starling_ipc_gen::TYPESCRIPT_PATH);
+    for file in files.iter().filter(|f| **f != commands_ts) {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(!text.contains("invoke"), "{} invokes a command by name instead of through commands.ts", file.display());
+    }
 }

@@ -6,7 +6,7 @@
 //! - `setup`   install what building, running and testing need
 //! - `run`     set up, build the UI and start the app
 //! - `test`    set up and run every test suite, then short benchmarks (CI runs exactly this)
-//! - `codegen` regenerate the TypeScript bindings from the Rust types
+//! - `codegen` regenerate the TypeScript types and command calls from the Rust code
 //! - `e2e`     only the end-to-end tests (after building what they need)
 //! - `bench`   benchmarks that print figures; `test` ends with their short run
 //! - `fuzz`    coverage-guided fuzzing of the readers of untrusted input
@@ -40,7 +40,7 @@ commands:
             --native: whisper.cpp for this machine's processor only)
   test      set up and run every test (Rust, UI unit, end-to-end in the real window),
             then the benchmarks at a short length
-  codegen   regenerate ui/src/lib/bindings.ts from the Rust types
+  codegen   regenerate ui/src/lib/bindings.ts and commands.ts from the Rust types and commands
   e2e       build the UI and the app, then run only the end-to-end tests
   bench     benchmarks with figures: transcription vs faster-whisper, live transcript
             latency, search latency, capture, start-up time and idle memory
@@ -105,10 +105,16 @@ fn run(app_args: &[String]) -> Result<(), Fail> {
 }
 
 fn codegen() -> Result<(), Fail> {
-    util::step("regenerating ui/src/lib/bindings.ts");
+    util::step("regenerating ui/src/lib/bindings.ts (types) and ui/src/lib/commands.ts (calls)");
     util::run_cmd(
         std::process::Command::new(util::cargo_bin())
             .args(["test", "--quiet", "--package", "starling-studio", "--lib", "bindings"])
+            .env("STARLING_WRITE_BINDINGS", "1")
+            .current_dir(repo_root()),
+    )?;
+    util::run_cmd(
+        std::process::Command::new(util::cargo_bin())
+            .args(["test", "--quiet", "--package", "starling-ipc-gen", "--test", "generated"])
             .env("STARLING_WRITE_BINDINGS", "1")
             .current_dir(repo_root()),
     )

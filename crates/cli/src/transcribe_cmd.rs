@@ -157,7 +157,7 @@ pub fn models(cmd: ModelsCommand) -> ExitCode {
                 },
                 &AtomicBool::new(false),
             )
-            .and_then(|_| studio.adopt_downloaded(&name));
+            .and_then(|_| studio.adopt_model(&name));
             match result {
                 Ok(m) => {
                     println!("installed {} ({:.1} MB){}", m.name, m.bytes as f64 / 1e6, if m.is_default { ", the default model" } else { "" });

@@ -45,6 +45,7 @@ pub fn typescript() -> String {
         crate::models::InstalledModel,
         starling_transcribe::download::CatalogEntry,
         crate::models::CatalogModel,
+        crate::models::DownloadProgress,
         starling_transcribe::Word,
         starling_transcribe::Segment,
         starling_transcribe::Transcript,

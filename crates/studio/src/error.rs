@@ -40,6 +40,9 @@ pub enum StudioError {
     #[error("Starling's data is not open. Restart Starling; if it says why the data could not be opened, follow that.")]
     NotOpen,
 
+    #[error("Starling's transcription worker could not be started, so models cannot be checked, measured or used. Reinstall Starling; the log says what was missing.")]
+    NoWorker,
+
     #[error("There is no attempt with id {0}. It may have been deleted.")]
     UnknownAttempt(i64),
 
@@ -212,6 +215,7 @@ impl From<StudioError> for IpcError {
             StudioError::BadInput(_) => ErrorKind::Invalid,
             StudioError::NotRecording => ErrorKind::Invalid,
             StudioError::NotOpen => ErrorKind::Storage,
+            StudioError::NoWorker => ErrorKind::Transcription,
             StudioError::UnknownAttempt(_) => ErrorKind::NotFound,
             StudioError::Transcribe(_) | StudioError::Job(_) => ErrorKind::Transcription,
             StudioError::UnknownModel(_) | StudioError::NoModel => ErrorKind::NoModel,

@@ -12,6 +12,8 @@
 //! - [`recording`] records answers into attempts and recovers interrupted ones.
 //! - [`transcription`] runs transcriptions in a worker process, one at a time.
 //! - [`live`] transcribes a take while it is recorded, stretch by stretch.
+//! - [`shared`] shares the open studio between threads: short calls lock
+//!   it briefly, long work (export, restore, model import) runs unlocked.
 //! - [`takes`] decides, when a take stops, whether its live transcript is
 //!   kept or the file is transcribed in one pass.
 //! - [`study`] schedules reviews with FSRS; [`clock`] is the time it reads.
@@ -42,6 +44,7 @@ pub mod questions;
 pub mod recording;
 pub mod retention;
 pub mod search;
+pub mod shared;
 pub mod stories;
 mod studio;
 pub mod study;

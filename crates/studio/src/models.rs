@@ -47,6 +47,14 @@ fn measure_key(name: &str) -> String {
     format!("benchmark:{name}")
 }
 
+/// How far a model download has come, in bytes (the total when the server
+/// says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct DownloadProgress {
+    pub done: u64,
+    pub total: Option<u64>,
+}
+
 /// A catalog entry and whether it is already installed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CatalogModel {
@@ -208,16 +216,25 @@ impl Studio {
         Ok(self.store.set_setting(&measure_key(name), Some(&json))?)
     }
 
-    /// Makes a freshly downloaded model the default when none is chosen yet.
-    pub fn adopt_downloaded(&self, name: &str) -> Result<InstalledModel, StudioError> {
+    /// Makes a freshly installed model (downloaded or imported) the default
+    /// when none is chosen yet, and returns its entry.
+    pub fn adopt_model(&self, name: &str) -> Result<InstalledModel, StudioError> {
         if self.store.setting(DEFAULT_SETTING)?.is_none() {
             self.store.set_setting(DEFAULT_SETTING, Some(name))?;
         }
         self.list_models()?.into_iter().find(|m| m.name == name).ok_or_else(|| StudioError::UnknownModel(name.to_string()))
     }
 
-    /// Imports a ggml `.bin` file (checked first) or a CTranslate2 model
-    /// folder (converted to ggml) under `name`.
+    /// Imports a model: [`Studio::install_model`] then [`Studio::adopt_model`].
+    pub fn import_model(&self, src: &Path, name: Option<&str>, worker: &crate::transcription::WorkerCommand) -> Result<InstalledModel, StudioError> {
+        let name = Studio::install_model(&self.models_dir(), src, name, worker)?;
+        self.adopt_model(&name)
+    }
+
+    /// Installs a ggml `.bin` file (checked first) or a CTranslate2 model
+    /// folder (converted to ggml) into `models_dir` under `name` (or a name
+    /// taken from `src`), and returns the name. It needs no studio, so it runs
+    /// with none locked: converting and loading take seconds.
     ///
     /// The new file is staged beside the installed models under a name
     /// unique to this import, loaded by whisper.cpp in a worker process
@@ -225,12 +242,12 @@ impl Studio {
     /// already installed under that name stays until its replacement has
     /// loaded, and a model whisper.cpp cannot load is never installed.
     /// Errors name `src`, the file the user chose.
-    pub fn import_model(&self, src: &Path, name: Option<&str>, worker: &crate::transcription::WorkerCommand) -> Result<InstalledModel, StudioError> {
+    pub fn install_model(models_dir: &Path, src: &Path, name: Option<&str>, worker: &crate::transcription::WorkerCommand) -> Result<String, StudioError> {
         let name = name.map(str::to_string).unwrap_or_else(|| name_from(src));
         if !valid_name(&name) {
             return Err(StudioError::BadModelName(name));
         }
-        let dir = self.models_dir();
+        let dir = models_dir.to_path_buf();
         std::fs::create_dir_all(&dir).map_err(|source| TranscribeError::Write { path: dir.clone(), source })?;
         let dest = dir.join(format!("{name}.bin"));
         // Staged as `.NAME.*.partial`, never listed as a model.
@@ -261,10 +278,7 @@ impl Studio {
         })?;
         staged.persist(&dest).map_err(|e| TranscribeError::Write { path: dest.clone(), source: e.error })?;
         tracing::info!(model = %name, from = %src.display(), "model imported");
-        if self.store.setting(DEFAULT_SETTING)?.is_none() {
-            self.store.set_setting(DEFAULT_SETTING, Some(&name))?;
-        }
-        self.list_models()?.into_iter().find(|m| m.name == name).ok_or(StudioError::UnknownModel(name))
+        Ok(name)
     }
 }
 

@@ -219,6 +219,8 @@ export type CatalogModel = { entry: CatalogEntry, installed: boolean,
  */
 recommended: boolean, };
 
+export type DownloadProgress = { done: number, total: number | null, };
+
 export type Word = { text: string, start_ms: number, end_ms: number, 
 /**
  * Mean token probability, 0–1.

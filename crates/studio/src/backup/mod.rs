@@ -2,7 +2,8 @@
 //! own decks) in one zip archive, and back. The archive format itself (names,
 //! manifest, the checks made before extracting) is `starling-archive`.
 //!
-//! - [`export`] (`export.rs`) writes the archive.
+//! - [`export`] (`export.rs`) writes the archive: a [`Snapshot`] taken
+//!   quickly with the store, then written with no lock held.
 //! - [`restore`] (`restore.rs`) checks, extracts and commits it.
 //! - [`finish_interrupted_restore`] (`journal.rs`) completes a committed
 //!   restore and clears what a killed export or restore left behind.
@@ -34,9 +35,9 @@ mod export;
 mod journal;
 mod restore;
 
-pub use export::export;
+pub use export::{export, Snapshot};
 pub use journal::finish_interrupted_restore;
-pub use restore::{restore, restore_locked};
+pub use restore::{restore, restore_locked, stage, Staged};
 pub use starling_archive::{entry_target, Manifest, ManifestFile, FORMAT};
 
 /// The prefix of an export's staging folder in the data folder.

@@ -38,15 +38,32 @@ pub fn restore(paths: &DataPaths, archive: &Path, now_ms: i64) -> Result<BackupS
 /// the journal file, the rest of the system).
 const SPARE_BYTES: u64 = 64 << 20;
 
-/// [`restore`] into the folder whose lock the caller holds.
-///
-/// The whole archive is validated before anything is extracted: names,
-/// manifest, sizes, the total and that it holds a database (see
-/// `starling-archive`), and the free space for it. After extraction, and
-/// before anything of the user's moves, the staged database must open and
-/// pass SQLite's full integrity check.
+/// [`restore`] into the folder whose lock the caller holds: [`stage`] and
+/// [`Staged::commit`] at once.
 pub fn restore_locked(lock: &crate::lock::DataLock, archive: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
-    let paths = lock.paths();
+    stage(lock.paths(), archive)?.commit(lock, now_ms)
+}
+
+/// A backup checked and extracted into the data folder's restore staging
+/// folder, its database checked, and nothing of the user's touched yet.
+/// Dropped without [`Staged::commit`], the staging folder is removed.
+pub struct Staged {
+    staging: Option<PathBuf>,
+    archive: PathBuf,
+    files: u32,
+    bytes: u64,
+    counts: starling_store::DataCounts,
+}
+
+/// The long part of a restore, which needs no open store: the whole archive
+/// is validated before anything is extracted (names, manifest, sizes, the
+/// total and that it holds a database; see `starling-archive`), and the
+/// free space for it; after extraction the staged database must open and
+/// pass SQLite's full integrity check.
+///
+/// Only one restore may stage into a data folder at a time (the staging
+/// folder's name is fixed so that recovery finds it); the caller sees to it.
+pub fn stage(paths: &DataPaths, archive: &Path) -> Result<Staged, BackupError> {
     let file = starling_files::open_regular(archive).map_err(BackupError::BadInput)?;
     // Every name and the manifest are checked before anything is extracted.
     let mut checked = CheckedArchive::open(BufReader::new(file), archive, starling_store::schema::latest_version())?;
@@ -58,7 +75,8 @@ pub fn restore_locked(lock: &crate::lock::DataLock, archive: &Path, now_ms: i64)
     }
 
     let staging = restore_staging(paths)?;
-    let extracted = checked.for_each_entry(|target, reader| {
+    let mut staged = Staged { staging: Some(staging.clone()), archive: archive.to_path_buf(), files, bytes: 0, counts: Default::default() };
+    staged.bytes = checked.for_each_entry(|target, reader| {
         let dest = staging.join(target);
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent).map_err(|source| ArchiveError::Io { action: "create", path: parent.to_path_buf(), source })?;
@@ -68,37 +86,44 @@ pub fn restore_locked(lock: &crate::lock::DataLock, archive: &Path, now_ms: i64)
         let n = copy_entry(archive, target, reader, &mut out, &dest)?;
         out.sync_all().map_err(|source| ArchiveError::Io { action: "write", path: dest.clone(), source })?;
         Ok(n)
-    });
-    let bytes = match extracted {
-        Ok(b) => b,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e.into());
-        }
-    };
-    let staged = DataPaths::new(&staging);
+    })?;
     // Opening the staged database checks it (and migrates an older one); the
     // store is closed again before the database is moved. The archive was
     // refused before extraction if it held no database.
-    let counts = match Store::open(&staged.database()).and_then(|s| s.integrity_check().and_then(|_| s.counts())) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(BackupError::BadDatabase(e));
-        }
-    };
+    let db = DataPaths::new(&staging).database();
+    staged.counts = Store::open(&db).and_then(|s| s.integrity_check().and_then(|_| s.counts())).map_err(BackupError::BadDatabase)?;
+    Ok(staged)
+}
 
-    let aside = paths.root().join("backups").join(format!("before-restore-{now_ms}"));
-    write_journal(paths, &aside)?;
-    let previous = finish_interrupted_restore(paths)?.flatten();
-    tracing::info!(archive = %archive.display(), previous = ?previous, "backup restored");
-    Ok(BackupSummary {
-        archive: archive.display().to_string(),
-        files,
-        bytes,
-        counts,
-        previous: previous.map(|p| p.display().to_string()),
-    })
+impl Staged {
+    /// Commits the restore into the folder whose lock the caller holds, with
+    /// its store closed: the journal is written, and from then on the
+    /// restore completes even if Starling is killed. What was there is moved
+    /// to `backups/before-restore-<now_ms>/`.
+    pub fn commit(mut self, lock: &crate::lock::DataLock, now_ms: i64) -> Result<BackupSummary, BackupError> {
+        let paths = lock.paths();
+        let aside = paths.root().join("backups").join(format!("before-restore-{now_ms}"));
+        write_journal(paths, &aside)?;
+        // From here the journal owns the staging folder.
+        self.staging = None;
+        let previous = finish_interrupted_restore(paths)?.flatten();
+        tracing::info!(archive = %self.archive.display(), previous = ?previous, "backup restored");
+        Ok(BackupSummary {
+            archive: self.archive.display().to_string(),
+            files: self.files,
+            bytes: self.bytes,
+            counts: self.counts,
+            previous: previous.map(|p| p.display().to_string()),
+        })
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(dir) = self.staging.take() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+    }
 }
 
 #[cfg(test)]
