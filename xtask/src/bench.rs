@@ -7,6 +7,8 @@
 //!   against a `-march=native` build (`cpu_bench.rs`);
 //! - stop-to-final-transcript latency with the live transcript, against
 //!   transcribing the whole file after stop;
+//! - short commands' latency while a 512 MB export and a model import run,
+//!   against the same work holding the studio's lock and against idle;
 //! - search latency over a large store, against a `LIKE` scan;
 //! - checking a deck of 100,000 questions and a backup of 100,000 entries,
 //!   against parsing the same TOML and listing the same zip alone;
@@ -168,6 +170,10 @@ pub fn run(short: bool) -> Result<(), Fail> {
             ("STARLING_BENCH_LIVE_MODELS", models),
         ],
     )?;
+
+    step("benchmark: short commands while an export and a model import run");
+    let short_env: Vec<(&str, &std::ffi::OsStr)> = if short { vec![("STARLING_BENCH_SHORT", "1".as_ref())] } else { Vec::new() };
+    cargo_bench("starling-cli", "short_commands", &short_env)?;
 
     step("benchmark: search latency");
     let short_flag: &std::ffi::OsStr = if short { "1".as_ref() } else { "".as_ref() };
