@@ -66,7 +66,9 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
                     let sink: EventSink = Arc::new(move |ev| {
                         let _ = handle.emit("transcription", ev);
                     });
-                    AppState::ready(SharedStudio::new(studio, clock, worker, sink))
+                    let shared = SharedStudio::new(studio, clock, worker, sink);
+                    shared.queue_pending();
+                    AppState::ready(shared)
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "could not open Starling's data");

@@ -65,7 +65,7 @@ pub async fn start_recording(
 /// comes from, and a stored transcript arrives as a `transcription` event.
 #[tauri::command]
 pub async fn stop_recording(state: State<'_, AppState>) -> Result<Attempt, IpcError> {
-    Ok(state.shared()?.stop_take()?)
+    Ok(state.shared()?.stop_take()?.attempt)
 }
 
 #[tauri::command]

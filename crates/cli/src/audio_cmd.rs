@@ -2,18 +2,17 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use clap::Args;
 
 use starling_capture::{list_input_devices, CaptureEvent, RecordOptions, Recorder, StopReason};
-use starling_store::TranscriptionState;
+use starling_studio::clock::Clock;
 use starling_studio::recording::LiveRequest;
-use starling_studio::takes::{self, TakeHost};
-use starling_studio::transcription::WorkerCommand;
+use starling_studio::shared::{EventSink, SharedStudio};
+use starling_studio::transcription::{TranscriptionEvent, WorkerCommand};
 use starling_studio::{DataPaths, Studio, StudioError};
-
-use crate::take_host::CliHost;
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
@@ -114,8 +113,9 @@ fn report(event: CaptureEvent) {
 const TRANSCRIPT_WAIT: Duration = Duration::from_secs(30 * 60);
 
 /// Records into a new attempt of `question` and, with a model installed,
-/// transcribes it the way the app does (live while recording, one pass if
-/// that cannot be trusted; `starling_studio::takes`), then prints the text.
+/// transcribes it the way the app does — through the same
+/// `SharedStudio::stop_take` (live while recording, one pass if that cannot
+/// be trusted) — then prints the text from the `Done` event.
 fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, StudioError> {
     let paths = DataPaths::resolve(None)?;
     let studio = Studio::open(paths)?;
@@ -124,13 +124,18 @@ fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, Studi
         None => None,
     };
     let live = worker.as_ref().map(|w| LiveRequest { program: w.program.clone(), on_segments: Box::new(|_| {}) });
-    let host = CliHost::new(studio, worker)?;
-    let attempt = host.with_studio(|s| s.start_recording_live(question, opts, live, report))?;
+    let (tx, events) = mpsc::channel();
+    let sink: EventSink = Arc::new(move |e| {
+        let _ = tx.send(e);
+    });
+    let shared = SharedStudio::new(studio, Clock::system(), worker, sink);
+    let attempt = shared.with(|s| s.start_recording_live(question, opts, live, report))?;
     println!("attempt {} started: {}", attempt.id, attempt.audio_file.as_deref().unwrap_or(""));
-    while !host.with_studio(|s| Ok(s.recording_ended()))? {
+    while !shared.with(|s| Ok::<_, StudioError>(s.recording_ended()))? {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let (done, live) = takes::stop_take(&host)?;
+    let stopped = shared.stop_take()?;
+    let done = stopped.attempt;
     println!(
         "attempt {} {}: {:.2} s{}",
         done.id,
@@ -138,45 +143,31 @@ fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, Studi
         done.duration_ms.unwrap_or(0) as f64 / 1000.0,
         done.error.map(|e| format!(" ({e})")).unwrap_or_default()
     );
-    let waiting = live.is_some() || done.transcription == TranscriptionState::Queued;
-    if let Some(live) = live {
-        match takes::finish_live(&host, live) {
-            takes::LiveOutcome::Kept => {}
-            takes::LiveOutcome::FellBack(reason) => {
-                eprintln!("warning: the live transcript could not be used ({reason}); transcribing the file in one pass");
-            }
-            // Nothing is queued, so there is nothing to wait for.
-            takes::LiveOutcome::Lost(reason) => {
-                eprintln!("error: the take is kept, but it could not be transcribed now ({reason}); Starling transcribes it when it next opens");
-                return Ok(ExitCode::from(1));
-            }
-        }
-    }
-    if !waiting {
+    if !stopped.transcript_coming {
         println!("no transcript: install a model first (`starling models download tiny.en`)");
         return Ok(ExitCode::SUCCESS);
     }
-    match host.wait(TRANSCRIPT_WAIT) {
-        Some(Ok(id)) => {
-            let t = host.with_studio(|s| s.transcript(id))?;
-            match t {
-                Some(t) => {
-                    println!("transcript ({}, {}): {}", t.model, t.source.as_str().replace('_', " "), t.text.trim());
-                    Ok(ExitCode::SUCCESS)
-                }
-                None => {
-                    eprintln!("error: the transcript of attempt {id} was reported stored but is not there");
-                    Ok(ExitCode::from(1))
-                }
+    let id = done.id as i32;
+    let until = std::time::Instant::now() + TRANSCRIPT_WAIT;
+    loop {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        match events.recv_timeout(left) {
+            Ok(TranscriptionEvent::Done { attempt_id, transcript }) if attempt_id == id => {
+                println!("transcript ({}, {}): {}", transcript.model, transcript.source.as_str().replace('_', " "), transcript.text.trim());
+                return Ok(ExitCode::SUCCESS);
             }
-        }
-        Some(Err(why)) => {
-            eprintln!("error: the take is kept, but it could not be transcribed: {why}");
-            Ok(ExitCode::from(1))
-        }
-        None => {
-            eprintln!("error: no transcript after {} minutes; the take is kept and will be transcribed when Starling next opens", TRANSCRIPT_WAIT.as_secs() / 60);
-            Ok(ExitCode::from(1))
+            Ok(TranscriptionEvent::FellBack { attempt_id, reason }) if attempt_id == id => {
+                eprintln!("warning: the live transcript could not be used ({reason}); transcribing the file in one pass");
+            }
+            Ok(TranscriptionEvent::Failed { attempt_id, message }) if attempt_id == id => {
+                eprintln!("error: the take is kept, but it could not be transcribed: {message}");
+                return Ok(ExitCode::from(1));
+            }
+            Ok(_) => {}
+            Err(_) => {
+                eprintln!("error: no transcript after {} minutes; the take is kept and will be transcribed when Starling next opens", TRANSCRIPT_WAIT.as_secs() / 60);
+                return Ok(ExitCode::from(1));
+            }
         }
     }
 }

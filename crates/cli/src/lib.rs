@@ -12,7 +12,6 @@ mod audio_cmd;
 mod bank_cmd;
 mod coach_cmd;
 mod data_cmd;
-pub mod take_host;
 mod transcribe_cmd;
 mod worker_cmd;
 

@@ -1,24 +1,26 @@
 //! What happens to a take when it stops, without a window: recorded through
-//! the virtual microphone with a live transcript, a take whose live
-//! transcript completes keeps it, and a take whose live worker fails is
-//! transcribed again in one pass. Each checks which path made the stored
-//! transcript. The same code (`starling_studio::takes`) serves the app and
-//! `starling record --question`, which the last test runs.
+//! the virtual microphone into the app's `SharedStudio` with a live
+//! transcript, a take whose live transcript completes keeps it, and a take
+//! whose live worker fails is transcribed again in one pass. Each checks the
+//! events the window would get and which path made the stored transcript.
+//! The same `SharedStudio::stop_take` serves the app and `starling record
+//! --question`, which the last test runs.
 //!
 //! Needs the virtual microphone and the model that `cargo xtask test`
 //! provides.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use starling_capture::RecordOptions;
-use starling_cli::take_host::CliHost;
+use starling_studio::clock::Clock;
 use starling_studio::recording::LiveRequest;
-use starling_studio::takes::{self, LiveOutcome, TakeHost};
-use starling_studio::transcription::WorkerCommand;
+use starling_studio::shared::{EventSink, SharedStudio};
+use starling_studio::transcription::{TranscriptionEvent, WorkerCommand};
 use starling_studio::{DataPaths, Studio};
-use starling_transcribe::{wer, TranscriptSource};
+use starling_transcribe::{wer, Transcript, TranscriptSource};
 
 const BIN: &str = env!("CARGO_BIN_EXE_starling-cli");
 const QUESTION: &str = "behavior-difficult-bug";
@@ -51,41 +53,46 @@ fn speech(dir: &Path) -> PathBuf {
     wav
 }
 
-/// Records `wav` played into the virtual microphone, with a live transcript
-/// run by `live_program`, and stops the take.
-fn record(host: &CliHost, wav: &Path, live_program: &str) -> (i64, Option<starling_studio::recording::PendingLive>) {
+/// Records the answer played into the virtual microphone, with a live
+/// transcript run by `live_program`, into the app's shared studio; stops the
+/// take as the window does and returns the events about its transcript up
+/// to the last (`done` or `failed`) and the stored transcript.
+fn take_with_live_worker(live_program: &str) -> (Vec<TranscriptionEvent>, Option<Transcript>) {
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let sink: EventSink = Arc::new(move |e| {
+        let _ = tx.send(e);
+    });
+    let shared = SharedStudio::new(studio_with_model(dir.path()), Clock::system(), Some(worker()), sink);
+    let wav = speech(dir.path());
     let live = LiveRequest { program: live_program.into(), on_segments: Box::new(|_| {}) };
     let opts = RecordOptions { max_duration: Some(Duration::from_secs(60)), ..RecordOptions::default() };
-    let attempt = host.with_studio(|s| s.start_recording_live(QUESTION, opts, Some(live), |_| {})).unwrap();
-    assert!(Command::new("paplay").args(["-d", "virtmic"]).arg(wav).status().unwrap().success());
+    let attempt = shared.with(|s| s.start_recording_live(QUESTION, opts, Some(live), |_| {})).unwrap();
+    assert!(Command::new("paplay").args(["-d", "virtmic"]).arg(&wav).status().unwrap().success());
     std::thread::sleep(Duration::from_millis(600));
-    let (done, pending) = takes::stop_take(host).unwrap();
-    assert_eq!(done.id, attempt.id);
-    assert!(done.duration_ms.unwrap_or(0) > 3_000, "{done:?}");
-    (done.id, pending)
-}
-
-fn stored(host: &CliHost, id: i64) -> starling_transcribe::Transcript {
-    match host.wait(Duration::from_secs(300)) {
-        Some(Ok(got)) => assert_eq!(got, id),
-        other => panic!("no transcript stored: {other:?}"),
+    let stopped = shared.stop_take().unwrap();
+    assert_eq!(stopped.attempt.id, attempt.id);
+    assert!(stopped.attempt.duration_ms.unwrap_or(0) > 3_000, "{stopped:?}");
+    assert!(stopped.transcript_coming, "a take with a live transcript has a transcript coming");
+    let id = attempt.id as i32;
+    let mut events = Vec::new();
+    loop {
+        let e = rx.recv_timeout(Duration::from_secs(300)).expect("an event about the take's transcript within 5 minutes");
+        let ours = matches!(&e, TranscriptionEvent::Done { attempt_id, .. } | TranscriptionEvent::Failed { attempt_id, .. } | TranscriptionEvent::FellBack { attempt_id, .. } if *attempt_id == id);
+        let last = matches!(e, TranscriptionEvent::Done { .. } | TranscriptionEvent::Failed { .. });
+        if ours {
+            events.push(e);
+            if last {
+                break;
+            }
+        }
     }
-    host.with_studio(|s| s.transcript(id)).unwrap().expect("a stored transcript")
-}
-
-/// Records the answer with a live transcript run by `live_program`, finishes
-/// the take and returns how the live transcript ended and what was stored.
-fn take_with_live_worker(live_program: &str) -> (LiveOutcome, starling_transcribe::Transcript) {
-    let dir = tempfile::tempdir().unwrap();
-    let host = CliHost::new(studio_with_model(dir.path()), Some(worker())).unwrap();
-    let (id, pending) = record(&host, &speech(dir.path()), live_program);
-    let pending = pending.expect("the take had a live transcript to finish");
-    let outcome = takes::finish_live(&host, pending);
-    (outcome, stored(&host, id))
+    let stored = shared.with(|s| s.transcript(attempt.id)).unwrap();
+    (events, stored)
 }
 
 /// Fails unless `t` reads like the answer spoken (WER at most 50 %).
-fn reads_like_the_answer(t: &starling_transcribe::Transcript, path: &str) {
+fn reads_like_the_answer(t: &Transcript, path: &str) {
     let rate = wer::wer(ANSWER, &t.text);
     eprintln!("{path}: WER {:.1} %: {}", rate * 100.0, t.text);
     assert!(rate <= 0.5, "WER {rate:.2}: {}", t.text);
@@ -95,10 +102,12 @@ fn reads_like_the_answer(t: &starling_transcribe::Transcript, path: &str) {
 #[ignore = "needs the virtual microphone and the model that `cargo xtask test` provides"]
 fn a_take_whose_live_transcript_completes_keeps_it() {
     let _mic = mic();
-    let (outcome, t) = take_with_live_worker(BIN);
-    assert_eq!(outcome, LiveOutcome::Kept);
-    assert_eq!(t.source, TranscriptSource::Live);
-    reads_like_the_answer(&t, "live");
+    let (events, stored) = take_with_live_worker(BIN);
+    let [TranscriptionEvent::Done { transcript, .. }] = events.as_slice() else { panic!("expected only done, got {events:?}") };
+    let stored = stored.expect("a stored transcript");
+    assert_eq!(stored.source, TranscriptSource::Live);
+    assert_eq!(*transcript, stored, "the done event carries the transcript as stored");
+    reads_like_the_answer(&stored, "live");
 }
 
 #[test]
@@ -107,10 +116,15 @@ fn a_take_whose_live_worker_fails_is_transcribed_in_one_pass() {
     let _mic = mic();
     // A live "worker" that exits at once: the live transcript ends without
     // a result, as when the real worker crashes.
-    let (outcome, t) = take_with_live_worker("/bin/false");
-    assert!(matches!(outcome, LiveOutcome::FellBack(_)), "expected the one-pass fallback, got {outcome:?}");
-    assert_eq!(t.source, TranscriptSource::OnePass);
-    reads_like_the_answer(&t, "one pass");
+    let (events, stored) = take_with_live_worker("/bin/false");
+    let [TranscriptionEvent::FellBack { reason, .. }, TranscriptionEvent::Done { transcript, .. }] = events.as_slice() else {
+        panic!("expected fell_back then done, got {events:?}")
+    };
+    assert!(!reason.is_empty());
+    let stored = stored.expect("a stored transcript");
+    assert_eq!(stored.source, TranscriptSource::OnePass);
+    assert_eq!(*transcript, stored, "the done event carries the transcript as stored");
+    reads_like_the_answer(&stored, "one pass");
 }
 
 #[test]

@@ -91,8 +91,8 @@ fn a_killed_worker_fails_the_attempt_and_a_retry_works() {
     // Retry.
     runner.enqueue(studio.transcription_job(id, None).unwrap());
     let done = next(&rx, |e| !matches!(e, TranscriptionEvent::Progress { .. }));
-    assert_eq!(done, TranscriptionEvent::Done { attempt_id: id as i32 });
     let t = studio.transcript(id).unwrap().expect("a transcript after the retry");
+    assert_eq!(done, TranscriptionEvent::Done { attempt_id: id as i32, transcript: t.clone() }, "done carries the stored transcript");
     let rate = wer::wer(LONG_ANSWER, &t.text);
     assert!(rate < 0.3, "WER {rate:.3}: {}", t.text);
     assert!(!t.segments.is_empty() && t.segments.iter().all(|s| !s.words.is_empty()));
@@ -119,6 +119,7 @@ fn takes_recorded_before_a_model_existed_are_queued_once_one_is_installed() {
     for j in jobs {
         runner.enqueue(j);
     }
-    assert_eq!(next(&rx, |e| !matches!(e, TranscriptionEvent::Progress { .. })), TranscriptionEvent::Done { attempt_id: id as i32 });
+    let done = next(&rx, |e| !matches!(e, TranscriptionEvent::Progress { .. }));
+    assert!(matches!(done, TranscriptionEvent::Done { attempt_id, .. } if attempt_id == id as i32), "{done:?}");
     assert!(studio.pending_transcriptions().unwrap().is_empty());
 }

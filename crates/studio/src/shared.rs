@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use starling_store::Attempt;
+use starling_store::{Attempt, TranscriptionState};
+use starling_transcribe::Transcript;
 
 use crate::backup::{self, BackupSummary};
 use crate::clock::Clock;
@@ -37,6 +38,16 @@ pub type EventSink = Arc<dyn Fn(TranscriptionEvent) + Send + Sync>;
 
 /// Download progress reaches the caller at most this often (and at the end).
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// A take just stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoppedTake {
+    pub attempt: Attempt,
+    /// Whether events about its transcript will follow (a live transcript is
+    /// being finished or a one-pass job was queued); false when no model is
+    /// installed or the take failed.
+    pub transcript_coming: bool,
+}
 
 pub struct SharedStudio {
     studio: Mutex<Option<Studio>>,
@@ -57,7 +68,8 @@ fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl SharedStudio {
     /// Shares `studio`, with a transcription runner on `worker` (when given)
     /// whose events, and those of finished live takes, go to `on_event`.
-    /// Takes still waiting for a transcript are queued.
+    /// Takes still waiting for a transcript are not queued until
+    /// [`SharedStudio::queue_pending`] (the app does at start).
     pub fn new(mut studio: Studio, clock: Clock, worker: Option<WorkerCommand>, on_event: EventSink) -> Arc<SharedStudio> {
         studio.set_clock(clock);
         let shared = Arc::new(SharedStudio {
@@ -71,7 +83,6 @@ impl SharedStudio {
         });
         *relock(&shared.runner) = shared.start_runner(&studio);
         *relock(&shared.studio) = Some(studio);
-        shared.queue_pending();
         shared
     }
 
@@ -114,22 +125,32 @@ impl SharedStudio {
     }
 
     /// Stops the recording (see [`takes::stop_take`]). A live transcript is
-    /// finished on a thread of its own, which reports a stored transcript as
-    /// a `Done` event.
-    pub fn stop_take(self: &Arc<Self>) -> Result<Attempt, StudioError> {
+    /// finished on a thread of its own, which reports how it ended as an
+    /// event: `Done` with the transcript, `FellBack` (a one-pass job follows,
+    /// with its own events) or `Failed`.
+    pub fn stop_take(self: &Arc<Self>) -> Result<StoppedTake, StudioError> {
         let (attempt, live) = takes::stop_take(&**self)?;
+        let transcript_coming = live.is_some() || attempt.transcription == TranscriptionState::Queued;
         if let Some(live) = live {
             let shared = Arc::clone(self);
             std::thread::Builder::new()
                 .name("starling-live-finish".into())
                 .spawn(move || {
-                    if let LiveOutcome::Lost(why) = takes::finish_live(&*shared, live) {
-                        tracing::error!(%why, "a take's transcript could not be made now; it is queued again at the next start");
+                    let attempt_id = live.attempt_id as i32;
+                    match takes::finish_live(&*shared, live) {
+                        // Done was sent when it was stored.
+                        LiveOutcome::Kept => {}
+                        LiveOutcome::FellBack(reason) => (shared.on_event)(TranscriptionEvent::FellBack { attempt_id, reason }),
+                        LiveOutcome::Lost(why) => {
+                            tracing::error!(%why, "a take's transcript could not be made now; it is queued again at the next start");
+                            let message = format!("The take is kept, but it could not be transcribed now ({why}). Starling transcribes it when it next opens.");
+                            (shared.on_event)(TranscriptionEvent::Failed { attempt_id, message });
+                        }
                     }
                 })
                 .map_err(|e| StudioError::Job(crate::transcription::JobError::Start(e)))?;
         }
-        Ok(attempt)
+        Ok(StoppedTake { attempt, transcript_coming })
     }
 
     /// Writes every user record and recording to the archive `out`. Refused
@@ -239,8 +260,8 @@ impl TakeHost for SharedStudio {
         SharedStudio::enqueue(self, job);
     }
 
-    fn transcript_stored(&self, attempt_id: i64) {
-        (self.on_event)(TranscriptionEvent::Done { attempt_id: attempt_id as i32 });
+    fn transcript_stored(&self, attempt_id: i64, transcript: &Transcript) {
+        (self.on_event)(TranscriptionEvent::Done { attempt_id: attempt_id as i32, transcript: transcript.clone() });
     }
 }
 
@@ -317,7 +338,8 @@ mod tests {
     fn a_stored_transcript_is_announced() {
         let dir = tempfile::tempdir().unwrap();
         let (shared, events) = shared_in(&dir.path().join("data"));
-        shared.transcript_stored(7);
-        assert_eq!(*relock(&events), [TranscriptionEvent::Done { attempt_id: 7 }]);
+        let t = Transcript { text: "I fixed it.".into(), segments: Vec::new(), model: "tiny.en".into(), audio_ms: 900, elapsed_ms: 5, source: starling_transcribe::TranscriptSource::Live };
+        shared.transcript_stored(7, &t);
+        assert_eq!(*relock(&events), [TranscriptionEvent::Done { attempt_id: 7, transcript: t }]);
     }
 }

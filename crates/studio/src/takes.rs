@@ -13,6 +13,7 @@
 //! window.
 
 use starling_store::Attempt;
+use starling_transcribe::{Transcript, TranscriptSource};
 
 use crate::error::StudioError;
 use crate::recording::PendingLive;
@@ -25,8 +26,8 @@ pub trait TakeHost {
     fn with_studio<T>(&self, f: impl FnOnce(&mut Studio) -> Result<T, StudioError>) -> Result<T, StudioError>;
     /// Queues a one-pass transcription.
     fn enqueue(&self, job: Job);
-    /// A transcript was stored for `attempt_id` (the window reloads it).
-    fn transcript_stored(&self, attempt_id: i64);
+    /// The live transcript `t` was stored for `attempt_id`.
+    fn transcript_stored(&self, attempt_id: i64, t: &Transcript);
 }
 
 /// Stops the recording. Returns the finished attempt and, when the take was
@@ -67,10 +68,13 @@ pub enum LiveOutcome {
 /// the last stretch takes; never holds the studio's lock while waiting.
 pub fn finish_live(host: &impl TakeHost, live: PendingLive) -> LiveOutcome {
     let (id, model) = (live.attempt_id, live.model_name.clone());
-    let saved = live.finish().map_err(|e| e.to_string()).and_then(|t| host.with_studio(|s| s.save_live_transcript(id, &t)).map_err(|e| e.to_string()));
+    let saved = live.finish().map_err(|e| e.to_string()).and_then(|t| {
+        let t = Transcript { source: TranscriptSource::Live, ..t };
+        host.with_studio(|s| s.save_live_transcript(id, &t)).map(|()| t).map_err(|e| e.to_string())
+    });
     match saved {
-        Ok(()) => {
-            host.transcript_stored(id);
+        Ok(t) => {
+            host.transcript_stored(id, &t);
             LiveOutcome::Kept
         }
         Err(reason) => {

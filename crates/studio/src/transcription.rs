@@ -69,13 +69,18 @@ pub struct Job {
     pub model_name: String,
 }
 
-/// What the runner reports to the window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+/// What happens to a take's transcript, as the window shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TranscriptionEvent {
-    Queued { attempt_id: i32 },
+    /// A one-pass transcription is this far along.
     Progress { attempt_id: i32, percent: u8 },
-    Done { attempt_id: i32 },
+    /// The live transcript could not be trusted (the reason); the file is
+    /// being transcribed in one pass instead.
+    FellBack { attempt_id: i32, reason: String },
+    /// The transcript is stored; here it is, as stored.
+    Done { attempt_id: i32, transcript: Transcript },
+    /// No transcript could be made; the take is kept and can be retried.
     Failed { attempt_id: i32, message: String },
 }
 
@@ -115,9 +120,9 @@ impl TranscriptionRunner {
                 for job in rx {
                     let id = job.attempt_id as i32;
                     let outcome = run_job(&job, &worker, &cur, &mut |p| on_event(TranscriptionEvent::Progress { attempt_id: id, percent: p }))
-                        .and_then(|t| save(&mut store, &job, &t));
+                        .and_then(|t| save(&mut store, &job, t));
                     match outcome {
-                        Ok(()) => on_event(TranscriptionEvent::Done { attempt_id: id }),
+                        Ok(transcript) => on_event(TranscriptionEvent::Done { attempt_id: id, transcript }),
                         Err(e) => {
                             let message = e.to_string();
                             tracing::warn!(attempt = job.attempt_id, %message, "transcription failed");
@@ -315,12 +320,12 @@ fn describe(s: std::process::ExitStatus) -> String {
     s.to_string()
 }
 
-fn save(store: &mut Store, job: &Job, t: &Transcript) -> Result<(), JobError> {
-    let row =
-        stored(job.attempt_id, &job.model_name, t).map_err(|e| JobError::Save(e.to_string()))?;
-    store
-        .save_transcript(&row)
-        .map_err(|e| JobError::Save(e.to_string()))
+/// Stores a one-pass transcript and returns it as stored.
+fn save(store: &mut Store, job: &Job, t: Transcript) -> Result<Transcript, JobError> {
+    let t = Transcript { model: job.model_name.clone(), source: TranscriptSource::OnePass, ..t };
+    let row = stored(job.attempt_id, &job.model_name, &t).map_err(|e| JobError::Save(e.to_string()))?;
+    store.save_transcript(&row).map_err(|e| JobError::Save(e.to_string()))?;
+    Ok(t)
 }
 
 /// A transcript as the store keeps it, its segments as JSON.
@@ -481,8 +486,11 @@ mod tests {
         assert_eq!(studio.transcript(a.id).unwrap().unwrap().source, TranscriptSource::Live);
         // A one-pass job over the file replaces it and records "one_pass".
         let job = Job { attempt_id: a.id, wav: dir.path().join("a.wav"), model: dir.path().join("base.bin"), model_name: "base".into() };
-        save(&mut studio.store, &job, &Transcript { model: "base".into(), ..made.clone() }).unwrap();
+        let live_claim = Transcript { source: TranscriptSource::Live, ..made.clone() };
+        let announced = save(&mut studio.store, &job, live_claim).unwrap();
         let back = studio.transcript(a.id).unwrap().unwrap();
         assert_eq!((back.source, back.model.as_str()), (TranscriptSource::OnePass, "base"));
+        // What the Done event carries is what was stored.
+        assert_eq!(announced, back);
     }
 }

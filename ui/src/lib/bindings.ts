@@ -248,7 +248,7 @@ export type TranscriptSource = "one_pass" | "live";
 
 export type TranscriptionState = "none" | "queued" | "running" | "done" | "failed";
 
-export type TranscriptionEvent = { "kind": "queued", attempt_id: number, } | { "kind": "progress", attempt_id: number, percent: number, } | { "kind": "done", attempt_id: number, } | { "kind": "failed", attempt_id: number, message: string, };
+export type TranscriptionEvent = { "kind": "progress", attempt_id: number, percent: number, } | { "kind": "fell_back", attempt_id: number, reason: string, } | { "kind": "done", attempt_id: number, transcript: Transcript, } | { "kind": "failed", attempt_id: number, message: string, };
 
 export type Story = { id: number, title: string, situation: string, task: string, action: string, result: string, notes: string, 
 /**

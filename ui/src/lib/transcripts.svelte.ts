@@ -17,8 +17,8 @@ export class TranscriptTracker {
   }
 
   /**
-   * Applies one runner event to `detail`'s attempts (progress, new state, the
-   * finished transcript).
+   * Applies one transcription event to `detail`'s attempts (progress, new
+   * state, the finished transcript, which the event carries).
    */
   async onEvent(e: TranscriptionEvent, detail: QuestionDetail | null): Promise<void> {
     const attempt = detail?.attempts.find((a) => a.id === e.attempt_id);
@@ -30,7 +30,7 @@ export class TranscriptTracker {
     if (!attempt || !detail) return;
     const fresh = await api.getAttempt(e.attempt_id).catch(() => null);
     if (fresh) replace(detail, fresh);
-    if (e.kind === "done") this.transcripts[e.attempt_id] = await api.attemptTranscript(e.attempt_id).catch(() => null);
+    if (e.kind === "done") this.transcripts[e.attempt_id] = e.transcript;
   }
 
   /** Forgets everything (after a restore replaced the data). */

@@ -91,7 +91,7 @@ fn transcribe() {
     say(&format!("transcribing {left}"));
     while left > 0 {
         match rx.recv().expect("the runner reports") {
-            TranscriptionEvent::Done { attempt_id } => {
+            TranscriptionEvent::Done { attempt_id, .. } => {
                 left -= 1;
                 say(&format!("done {attempt_id}"));
             }
