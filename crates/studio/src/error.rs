@@ -40,6 +40,9 @@ pub enum StudioError {
     #[error("Starling's data is not open. Restart Starling; if it says why the data could not be opened, follow that.")]
     NotOpen,
 
+    #[error("Starling could not encode {what} ({source}). This is a bug in Starling; please report it.")]
+    Encode { what: &'static str, source: serde_json::Error },
+
     #[error("Starling's transcription worker could not be started, so models cannot be checked, measured or used. Reinstall Starling; the log says what was missing.")]
     NoWorker,
 
@@ -156,6 +159,13 @@ pub enum ErrorKind {
     DiskFull,
     /// A backup could not be written or restored.
     Backup,
+    /// The user stopped it (a download, a transcription): nothing to report.
+    Cancelled,
+    /// A model file is broken or not a Whisper model: the window opens the
+    /// models dialog to replace it.
+    BadModel,
+    /// Starling itself went wrong (a bug), not the user's data or machine.
+    Internal,
 }
 
 /// An error as it crosses IPC: a kind the UI can branch on and a sentence to show.
@@ -217,7 +227,11 @@ impl From<StudioError> for IpcError {
             StudioError::NotOpen => ErrorKind::Storage,
             StudioError::NoWorker => ErrorKind::Transcription,
             StudioError::UnknownAttempt(_) => ErrorKind::NotFound,
+            StudioError::Transcribe(TranscribeError::Cancelled) => ErrorKind::Cancelled,
+            StudioError::Transcribe(TranscribeError::BadModel { .. } | TranscribeError::BadCt2Model { .. }) => ErrorKind::BadModel,
+            StudioError::Transcribe(TranscribeError::BadAudio { .. } | TranscribeError::BadOptions(_)) => ErrorKind::Invalid,
             StudioError::Transcribe(_) | StudioError::Job(_) => ErrorKind::Transcription,
+            StudioError::Encode { .. } => ErrorKind::Internal,
             StudioError::UnknownModel(_) | StudioError::NoModel => ErrorKind::NoModel,
             StudioError::BadModelName(_) => ErrorKind::Invalid,
         };
@@ -228,6 +242,19 @@ impl From<StudioError> for IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transcription_failures_have_kinds_the_window_can_act_on() {
+        let kind = |e: TranscribeError| IpcError::from(StudioError::from(e)).kind;
+        assert_eq!(kind(TranscribeError::Cancelled), ErrorKind::Cancelled);
+        assert_eq!(kind(TranscribeError::BadModel { path: "/m.bin".into(), reason: "truncated".into() }), ErrorKind::BadModel);
+        assert_eq!(kind(TranscribeError::BadOptions(starling_transcribe::engine::OptionsError::Beam(0))), ErrorKind::Invalid);
+        assert_eq!(kind(TranscribeError::Whisper("the model ran out of memory".into())), ErrorKind::Transcription);
+        let bug = serde_json::from_str::<u8>("x").unwrap_err();
+        let e = IpcError::from(StudioError::Encode { what: "a measurement", source: bug });
+        assert_eq!(e.kind, ErrorKind::Internal);
+        assert!(e.message.contains("a measurement") && e.message.contains("bug"), "{}", e.message);
+    }
 
     #[test]
     fn the_window_can_act_on_a_missing_model_and_a_full_disk() {

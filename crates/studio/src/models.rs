@@ -203,7 +203,7 @@ impl Studio {
         std::fs::write(&clip, CLIP_WAV).map_err(|source| TranscribeError::Write { path: clip.to_path_buf(), source })?;
         let current = std::sync::Mutex::new(None);
         let t = crate::transcription::run_worker(worker, model, &clip, None, -1, &current, &mut |_| {})
-            .map_err(|e| TranscribeError::Engine(e.to_string()))?;
+            .map_err(StudioError::Job)?;
         Ok(ModelMeasurement {
             wer: starling_transcribe::wer::wer(CLIP_TEXT, &t.text) as f32,
             real_time_factor: t.elapsed_ms as f32 / t.audio_ms.max(1) as f32,
@@ -212,7 +212,7 @@ impl Studio {
 
     /// Remembers a model's measurement for the models list.
     pub fn save_measurement(&self, name: &str, m: &ModelMeasurement) -> Result<(), StudioError> {
-        let json = serde_json::to_string(m).map_err(|e| TranscribeError::Engine(e.to_string()))?;
+        let json = serde_json::to_string(m).map_err(|source| StudioError::Encode { what: "the model's measurement", source })?;
         Ok(self.store.set_setting(&measure_key(name), Some(&json))?)
     }
 

@@ -206,9 +206,7 @@ impl Studio {
         attempt_id: i64,
         t: &Transcript,
     ) -> Result<(), StudioError> {
-        let mut row = crate::transcription::stored(attempt_id, &t.model, t).map_err(|e| {
-            StudioError::Transcribe(starling_transcribe::TranscribeError::Engine(e.to_string()))
-        })?;
+        let mut row = crate::transcription::stored(attempt_id, &t.model, t).map_err(|source| StudioError::Encode { what: "the transcript's word timings", source })?;
         row.source = starling_transcribe::TranscriptSource::Live.as_str().into();
         Ok(self.store.save_transcript(&row)?)
     }

@@ -132,7 +132,7 @@ impl TranscriptionRunner {
                     }
                 }
             })
-            .map_err(|e| StudioError::Transcribe(starling_transcribe::TranscribeError::Engine(e.to_string())))?;
+            .map_err(|e| StudioError::Job(JobError::Start(e)))?;
         Ok(TranscriptionRunner {
             tx: Some(tx),
             current,

@@ -19,8 +19,13 @@ pub enum TranscribeError {
     #[error("The model {path} could not be loaded ({reason}). It may be truncated or not a Whisper ggml model; download or import it again.")]
     BadModel { path: PathBuf, reason: String },
 
+    /// An option whisper.cpp cannot take (checked before it runs).
     #[error("Transcription failed: {0}.")]
-    Engine(String),
+    BadOptions(#[from] crate::engine::OptionsError),
+
+    /// whisper.cpp itself failed while transcribing; the reason explained.
+    #[error("Transcription failed: {0}.")]
+    Whisper(String),
 
     #[error("Cancelled.")]
     Cancelled,

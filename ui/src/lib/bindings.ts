@@ -485,6 +485,6 @@ stories: Array<Story>,
  */
 review: ReviewCard | null, };
 
-export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy" | "transcription" | "no_model" | "disk_full" | "backup";
+export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy" | "transcription" | "no_model" | "disk_full" | "backup" | "cancelled" | "bad_model" | "internal";
 
 export type IpcError = { kind: ErrorKind, message: string, };

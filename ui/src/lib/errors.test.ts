@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionFor, actionForAny } from "./errors";
+import { actionFor, actionForAny, wasCancelled } from "./errors";
 
 describe("actionFor", () => {
   it("opens the models dialog when there is no model", () => {
@@ -12,6 +12,16 @@ describe("actionFor", () => {
     expect(a.openModels).toBe(false);
     expect(a.message).toMatch(/^Could not write \/x: No space left on device\./);
     expect(a.message).toMatch(/Keep recordings/);
+  });
+
+  it("opens the models dialog for a broken model, to replace it", () => {
+    expect(actionFor({ kind: "bad_model", message: "The model /m.bin could not be loaded." }).openModels).toBe(true);
+  });
+
+  it("knows a cancelled job from a failed one by its kind, not its sentence", () => {
+    expect(wasCancelled({ kind: "cancelled", message: "anything" })).toBe(true);
+    expect(wasCancelled({ kind: "transcription", message: "Cancelled." })).toBe(false);
+    expect(actionFor({ kind: "cancelled", message: "Cancelled." }).message).toBe("Stopped.");
   });
 
   it("shows other errors as they are", () => {

@@ -15,11 +15,19 @@ export interface ErrorAction {
   openModels: boolean;
 }
 
+/** Whether the user stopped the work themselves (nothing went wrong). */
+export function wasCancelled(e: unknown): boolean {
+  return toIpcError(e).kind === "cancelled";
+}
+
 /** The sentence and the dialog for an error, from its kind. */
 export function actionFor(e: IpcError): ErrorAction {
   switch (e.kind) {
     case "no_model":
+    case "bad_model":
       return { message: e.message, openModels: true };
+    case "cancelled":
+      return { message: "Stopped.", openModels: false };
     case "disk_full":
       return {
         message: `${e.message} Old recordings can be deleted under Backup and export › Keep recordings; transcripts and notes stay.`,

@@ -172,7 +172,7 @@ impl Transcriber for WhisperTranscriber {
         progress: &mut (dyn FnMut(u8) + Send),
         cancel: &AtomicBool,
     ) -> Result<Transcript, TranscribeError> {
-        opts.validate().map_err(|e| TranscribeError::Engine(e.to_string()))?;
+        opts.validate()?;
         let started = Instant::now();
         let audio_ms = (samples.len() as u64 * 1000 / 16_000) as u32;
         let empty = |started: Instant| Transcript {
@@ -227,7 +227,7 @@ impl Transcriber for WhisperTranscriber {
         let mut state = self
             .ctx
             .create_state()
-            .map_err(|e| TranscribeError::Engine(explain_whisper_error(&e)))?;
+            .map_err(|e| TranscribeError::Whisper(explain_whisper_error(&e)))?;
         // Forward progress live from a helper thread. whisper-rs keeps the
         // progress closure (and so the sender) alive after `full()`, so the
         // helper stops on a flag rather than on the channel closing.
@@ -254,7 +254,7 @@ impl Transcriber for WhisperTranscriber {
         if cancel.load(Ordering::Relaxed) {
             return Err(TranscribeError::Cancelled);
         }
-        result.map_err(|e| TranscribeError::Engine(explain_whisper_error(&e)))?;
+        result.map_err(|e| TranscribeError::Whisper(explain_whisper_error(&e)))?;
         let eot = self.ctx.token_eot();
         let mut segments = Vec::new();
         for seg in state.as_iter() {
@@ -384,7 +384,7 @@ mod model_tests {
         let (_dir, mut engine) = tiny();
         let opts = TranscribeOptions { beam_size: Some(100_000), ..Default::default() };
         let e = engine.transcribe(&bursts(), &opts, &mut |_| {}, &AtomicBool::new(false)).unwrap_err();
-        assert!(matches!(e, TranscribeError::Engine(_)), "{e}");
+        assert!(matches!(e, TranscribeError::BadOptions(crate::engine::OptionsError::Beam(100_000))), "{e}");
         assert_eq!(e.to_string(), "Transcription failed: a beam size of 100000 is not possible; whisper.cpp searches with 1 to 8 beams.");
     }
 
