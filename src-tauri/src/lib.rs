@@ -16,7 +16,7 @@ use std::sync::Arc;
 use starling_studio::clock::Clock;
 use starling_studio::shared::{EventSink, SharedStudio};
 use starling_studio::transcription::WorkerCommand;
-use starling_studio::{DataPaths, IpcError, Studio};
+use starling_studio::{DataPaths, IpcError, Studio, StudioError};
 
 use crate::state::AppState;
 
@@ -48,7 +48,7 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
                 None => DataPaths::resolve(app.path().app_data_dir().ok()),
             };
             open_main_window(app, data_dir.as_deref())?;
-            let opened = paths.and_then(Studio::open);
+            let opened = paths.map_err(StudioError::from).and_then(Studio::open);
             if let Ok(studio) = &opened {
                 // Playback may read recordings, and nothing else, through the asset protocol.
                 let recordings = studio.paths().recordings();

@@ -90,7 +90,7 @@ fn every_command_is_registered_granted_and_called_from_its_one_declaration() {
 
     // The page reaches commands only through the generated calls.
     let generated = read(starling_ipc_gen::TYPESCRIPT_PATH);
-    assert_eq!(generated, starling_ipc_gen::typescript(&declared), "run `cargo xtask codegen`");
+    assert!(generated == starling_ipc_gen::typescript(&declared), "{} is stale: run `cargo xtask codegen`", starling_ipc_gen::TYPESCRIPT_PATH);
     let mut files = Vec::new();
     sources(&root().join("ui/src"), &[".ts", ".svelte"], &mut files);
     let commands_ts = root().join(starling_ipc_gen::TYPESCRIPT_PATH);

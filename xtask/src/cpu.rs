@@ -2,10 +2,12 @@
 //!
 //! The app itself (and everything `cargo build` makes) uses a plain x86-64
 //! build of whisper.cpp (`.cargo/config.toml`). For each faster level in
-//! `crates/transcribe/cpu/levels.txt` this builds `starling-cli` again with
-//! that level's ggml options turned on, in a target folder of its own, and
-//! copies it beside the app's binaries as `starling-worker-<level>`, where
-//! `starling_transcribe::cpu` finds it at run time.
+//! `crates/transcribe/cpu/levels.txt` this builds the small `starling-worker`
+//! binary (`crates/worker`: whisper.cpp and the worker protocol, not the
+//! studio) with that level's ggml options turned on, in a target folder of
+//! its own, and copies it beside the app's binaries as
+//! `starling-worker-<level>`, where `starling_transcribe::cpu` finds it at
+//! run time.
 //!
 //! `--native` builds (`GGML_NATIVE=ON`, for people building for their own
 //! machine) need none: their own binary is already the fastest.
@@ -110,13 +112,13 @@ pub fn build_workers(profile: &str) -> Result<Vec<PathBuf>, Fail> {
     for level in levels()? {
         step(&format!("building the transcription worker for {} ({} on)", level.name, level.ggml_options.join(" ")));
         let mut cmd = Command::new(cargo_bin());
-        cmd.args(["build", "--locked", "--package", "starling-cli", "--bin", "starling-cli"]).current_dir(repo_root());
+        cmd.args(["build", "--locked", "--package", "starling-worker", "--bin", "starling-worker"]).current_dir(repo_root());
         if profile == "release" {
             cmd.arg("--release");
         }
         for_level(&mut cmd, &level);
         run_cmd(&mut cmd)?;
-        let built = level_target(&level).join(profile).join("starling-cli");
+        let built = level_target(&level).join(profile).join("starling-worker");
         let dest = out_dir.join(format!("{WORKER_PREFIX}{}", level.name));
         install(&built, &dest)?;
         installed.push(dest);

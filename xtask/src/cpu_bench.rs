@@ -36,12 +36,12 @@ fn builds() -> Result<Vec<Build>, Fail> {
     let native_target = target_dir().join("native");
     run_cmd(
         Command::new(cargo_bin())
-            .args(["build", "--locked", "--package", "starling-cli", "--bin", "starling-cli"])
+            .args(["build", "--locked", "--package", "starling-worker", "--bin", "starling-worker"])
             .env("CARGO_TARGET_DIR", &native_target)
             .env("GGML_NATIVE", "ON")
             .current_dir(repo_root()),
     )?;
-    list.push(Build { label: "native (reference)".into(), program: native_target.join("debug/starling-cli") });
+    list.push(Build { label: "native (reference)".into(), program: native_target.join("debug/starling-worker") });
     Ok(list)
 }
 

@@ -23,6 +23,7 @@ mod fresh;
 mod fuzz;
 mod node;
 mod package;
+mod modgraph;
 mod models;
 mod setup;
 mod startup;

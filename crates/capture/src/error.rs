@@ -22,8 +22,8 @@ pub enum CaptureError {
     #[error("The recording {path} is not a WAV file Starling can read: {reason}.")]
     BadWav { path: PathBuf, reason: String },
 
-    #[error("The resampler could not be set up: {0}.")]
-    Resampler(String),
+    #[error("The recording could not be converted to 16 kHz: {0}.")]
+    Resampler(#[from] starling_audio::ResampleError),
 
     #[error("The recording thread stopped unexpectedly. What was recorded so far has been kept.")]
     ThreadPanicked,

@@ -6,7 +6,7 @@
 //!    converts each frame to one mono `f32` ([`convert`]) and pushes it into a
 //!    wait-free ring buffer (`rtrb`): no allocation, no lock.
 //! 2. A writer thread (`writer.rs`) drains the ring buffer, resamples to 16 kHz
-//!    ([`resample`], `rubato`), measures the level ([`level`]) and appends 16-bit
+//!    (`starling_audio::resample`, `rubato`), measures the level ([`level`]) and appends 16-bit
 //!    samples to the WAV file ([`wav`], `hound`), bringing its header up to date
 //!    every second, so a crash loses at most about a second.
 //! 3. [`wav::repair`] fixes the header of a file cut off by a crash or a full
@@ -22,15 +22,16 @@ pub mod devices;
 mod error;
 pub mod level;
 pub mod recorder;
-pub mod resample;
+pub mod recording;
 pub mod tap;
 pub mod wav;
 mod writer;
 
 pub use devices::{list_input_devices, InputDevice};
 pub use error::CaptureError;
-pub use recorder::{CaptureEvent, RecordOptions, Recorder, RecordingSummary, StopReason};
+pub use recorder::Recorder;
+pub use recording::{CaptureEvent, RecordOptions, RecordingSummary, StopReason};
 pub use tap::{audio_tap, AudioTap, TapReader};
 
 /// The sample rate of every recording Starling writes.
-pub const TARGET_RATE: u32 = 16_000;
+pub use starling_audio::TARGET_RATE;

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use crate::error::CaptureError;
 use crate::level::{LevelMeter, SILENCE_RMS};
-use crate::recorder::{CaptureEvent, RecordOptions, RecordingSummary, StopReason, StreamInfo};
-use crate::resample::StreamResampler;
+use crate::recording::{CaptureEvent, RecordOptions, RecordingSummary, StopReason, StreamInfo};
+use starling_audio::StreamResampler;
 use crate::tap::AudioTap;
 use crate::wav::{self, WavSink};
 use crate::TARGET_RATE;

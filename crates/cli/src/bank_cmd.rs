@@ -37,8 +37,8 @@ pub fn run(cmd: BankCommand) -> ExitCode {
 fn user_deck_dir() -> Result<Option<PathBuf>, StudioError> {
     match DataPaths::resolve(None) {
         Ok(p) => Ok(Some(p.decks())),
-        Err(StudioError::NoDataDir) => Ok(None),
-        Err(e) => Err(e),
+        Err(starling_studio::paths::PathsError::NoDataDir) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -28,7 +28,7 @@ pub struct NotesArgs {
 }
 
 fn paths() -> Result<DataPaths, StudioError> {
-    DataPaths::resolve(None)
+    Ok(DataPaths::resolve(None)?)
 }
 
 fn report(result: Result<String, StudioError>) -> ExitCode {

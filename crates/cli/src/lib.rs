@@ -13,7 +13,6 @@ mod bank_cmd;
 mod coach_cmd;
 mod data_cmd;
 mod transcribe_cmd;
-mod worker_cmd;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,10 +54,10 @@ enum Command {
     Notes(data_cmd::NotesArgs),
     /// Internal: the transcription worker process the app starts.
     #[command(name = "__transcribe-worker", hide = true)]
-    TranscribeWorker(worker_cmd::WorkerArgs),
+    TranscribeWorker(starling_worker::TranscribeArgs),
     /// Internal: the live transcript worker the app starts while recording.
     #[command(name = "__live-worker", hide = true)]
-    LiveWorker(worker_cmd::LiveWorkerArgs),
+    LiveWorker(starling_worker::LiveArgs),
 }
 
 /// The subcommand names this entry understands; the app binary starts the
@@ -106,8 +105,8 @@ where
         Command::Export(args) => data_cmd::export(args),
         Command::Import(args) => data_cmd::import(args),
         Command::Notes(args) => data_cmd::notes(args),
-        Command::TranscribeWorker(args) => worker_cmd::run(args),
-        Command::LiveWorker(args) => worker_cmd::run_live(args),
+        Command::TranscribeWorker(args) => starling_worker::run::transcribe(args),
+        Command::LiveWorker(args) => starling_worker::run::live(args),
     }
 }
 

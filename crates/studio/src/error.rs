@@ -22,11 +22,9 @@ pub enum StudioError {
     #[error("Question `{}` is not a quiz question, so it has no options to check.", visible(.0))]
     NotAQuiz(String),
 
-    #[error("Could not find a folder for Starling's data. Set STARLING_DATA_DIR to a writable folder.")]
-    NoDataDir,
+    #[error(transparent)]
+    Paths(#[from] crate::paths::PathsError),
 
-    #[error("STARLING_DATA_DIR is set but empty. Set it to the folder Starling should keep its data in, or unset it to use the default folder.")]
-    EmptyDataDirVariable,
 
     #[error(transparent)]
     Capture(#[from] CaptureError),
@@ -94,8 +92,8 @@ pub enum StudioError {
     #[error("Could not write {path}: {source}. Check that the folder exists, is writable and the disk has space.")]
     WriteFile { path: std::path::PathBuf, source: std::io::Error },
 
-    #[error("Starling is already using this data folder (pid {}): {}. Close the other Starling or wait for that command to finish, then try again.", pid.map_or_else(|| "unknown".to_string(), |p| p.to_string()), dir.display())]
-    DataFolderBusy { dir: std::path::PathBuf, pid: Option<u32> },
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 
     #[error("Starling will not write there: {0}.")]
     BadOutput(starling_files::FileError),
@@ -104,7 +102,7 @@ pub enum StudioError {
     BadInput(starling_files::FileError),
 
     #[error(transparent)]
-    Job(#[from] crate::transcription::JobError),
+    Job(#[from] JobError),
 }
 
 /// `text` with every character that does not show on screen — controls,
@@ -128,6 +126,19 @@ pub fn visible(text: &str) -> String {
         }
     }
     out
+}
+
+/// Why one transcription job failed; the sentence is shown on the attempt.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("The transcription worker could not start ({0}).")]
+    Start(std::io::Error),
+    #[error("The transcription worker stopped unexpectedly ({0}). The recording is kept; retry to transcribe it again.")]
+    Crashed(String),
+    #[error("{0}")]
+    Worker(String),
+    #[error("The transcript could not be saved: {0}")]
+    Save(String),
 }
 
 /// Broad classes of failure the UI treats differently.
@@ -214,12 +225,13 @@ impl From<StudioError> for IpcError {
             | StudioError::DeckExists(_)
             | StudioError::BadDeckName(_)
             | StudioError::InvalidSettings(_) => ErrorKind::Invalid,
-            StudioError::Store(_) | StudioError::NoDataDir | StudioError::EmptyDataDirVariable => ErrorKind::Storage,
+            StudioError::Store(_) | StudioError::Paths(_) => ErrorKind::Storage,
             StudioError::Bank(_) => ErrorKind::Bank,
             StudioError::UnknownQuestion(_) => ErrorKind::NotFound,
             StudioError::NotAQuiz(_) => ErrorKind::Invalid,
             StudioError::Capture(_) => ErrorKind::Microphone,
-            StudioError::AlreadyRecording | StudioError::DataFolderBusy { .. } => ErrorKind::Busy,
+            StudioError::AlreadyRecording | StudioError::Lock(crate::lock::LockError::Busy { .. }) => ErrorKind::Busy,
+            StudioError::Lock(crate::lock::LockError::Write { .. }) => ErrorKind::Storage,
             StudioError::BadOutput(_) => ErrorKind::Invalid,
             StudioError::BadInput(starling_files::FileError::Missing { .. }) => ErrorKind::NotFound,
             StudioError::BadInput(_) => ErrorKind::Invalid,

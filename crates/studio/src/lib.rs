@@ -9,7 +9,8 @@
 //!   Starling at a time.
 //! - [`models`] manages installed transcription models.
 //! - [`error`] turns failures into the `{kind, message}` shape the UI shows.
-//! - [`recording`] records answers into attempts and recovers interrupted ones.
+//! - [`recording`] records answers into attempts and recovers interrupted ones;
+//!   `active` holds the state a take leaves in the studio meanwhile.
 //! - [`transcription`] runs transcriptions in a worker process, one at a time.
 //! - [`live`] transcribes a take while it is recorded, stretch by stretch.
 //! - [`shared`] shares the open studio between threads: short calls lock
@@ -29,6 +30,7 @@
 //! - [`views`] holds the composite values sent to the UI.
 //! - [`bindings`] generates the TypeScript declarations of every IPC type.
 
+mod active;
 pub mod backup;
 pub mod bindings;
 pub mod clock;

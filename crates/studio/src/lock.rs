@@ -11,11 +11,20 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 
-use crate::error::StudioError;
 use crate::paths::DataPaths;
 
 /// The lock file's name inside the data folder.
 pub const LOCK_FILE: &str = "starling.lock";
+
+/// Why the data folder could not be locked.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("Starling is already using this data folder (pid {}): {}. Close the other Starling or wait for that command to finish, then try again.", pid.map_or_else(|| "unknown".to_string(), |p| p.to_string()), dir.display())]
+    Busy { dir: std::path::PathBuf, pid: Option<u32> },
+
+    #[error("Could not write {path}: {source}. Check that the folder exists, is writable and the disk has space.")]
+    Write { path: std::path::PathBuf, source: std::io::Error },
+}
 
 /// Proof that this process holds the data folder; released on drop.
 #[derive(Debug)]
@@ -28,11 +37,11 @@ pub struct DataLock {
 impl DataLock {
     /// Takes the lock on `paths`' folder (creating the folder if needed), or
     /// says which process holds it.
-    pub fn acquire(paths: &DataPaths) -> Result<DataLock, StudioError> {
+    pub fn acquire(paths: &DataPaths) -> Result<DataLock, LockError> {
         let root = paths.root();
         if let Err(source) = std::fs::create_dir_all(root) {
             if !root.is_dir() {
-                return Err(StudioError::WriteFile { path: root.to_path_buf(), source });
+                return Err(LockError::Write { path: root.to_path_buf(), source });
             }
         }
         let path = root.join(LOCK_FILE);
@@ -45,14 +54,14 @@ impl DataLock {
                 tracing::warn!(error = %e, path = %path.display(), "the data folder is not writable, so it is not locked");
                 return Ok(DataLock { paths: paths.clone(), _file: None });
             }
-            Err(source) => return Err(StudioError::WriteFile { path, source }),
+            Err(source) => return Err(LockError::Write { path, source }),
         };
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
                 let mut text = String::new();
                 let _ = file.read_to_string(&mut text);
-                return Err(StudioError::DataFolderBusy { dir: root.to_path_buf(), pid: text.trim().parse().ok() });
+                return Err(LockError::Busy { dir: root.to_path_buf(), pid: text.trim().parse().ok() });
             }
             Err(std::fs::TryLockError::Error(e)) => {
                 // A file system without locks (some network shares): go on,
@@ -84,7 +93,7 @@ mod tests {
         let paths = DataPaths::new(dir.path().join("data"));
         let first = DataLock::acquire(&paths).unwrap();
         let e = DataLock::acquire(&paths).unwrap_err();
-        assert!(matches!(e, StudioError::DataFolderBusy { pid: Some(p), .. } if p == std::process::id()), "{e}");
+        assert!(matches!(e, LockError::Busy { pid: Some(p), .. } if p == std::process::id()), "{e}");
         assert!(e.to_string().contains(&format!("Starling is already using this data folder (pid {})", std::process::id())), "{e}");
         drop(first);
         DataLock::acquire(&paths).unwrap();

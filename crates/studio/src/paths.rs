@@ -12,6 +12,16 @@ pub const APP_IDENTIFIER: &str = "dev.starling.studio";
 /// The environment variable that overrides the data folder.
 pub const DATA_DIR_ENV: &str = "STARLING_DATA_DIR";
 
+/// Why no data folder could be chosen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PathsError {
+    #[error("Could not find a folder for Starling's data. Set STARLING_DATA_DIR to a writable folder.")]
+    NoDataDir,
+
+    #[error("STARLING_DATA_DIR is set but empty. Set it to the folder Starling should keep its data in, or unset it to use the default folder.")]
+    EmptyVariable,
+}
+
 /// The layout of the data folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataPaths {
@@ -27,17 +37,17 @@ impl DataPaths {
     /// platform data folder joined with [`APP_IDENTIFIER`]. A variable that
     /// is set but empty is a mistake, not a request for the default folder:
     /// it is refused rather than silently ignored.
-    pub fn resolve(platform_default: Option<PathBuf>) -> Result<Self, crate::StudioError> {
+    pub fn resolve(platform_default: Option<PathBuf>) -> Result<Self, PathsError> {
         if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
             if dir.is_empty() {
-                return Err(crate::StudioError::EmptyDataDirVariable);
+                return Err(PathsError::EmptyVariable);
             }
             return Ok(DataPaths::new(dir));
         }
         platform_default
             .or_else(|| directories::BaseDirs::new().map(|b| b.data_dir().join(APP_IDENTIFIER)))
             .map(DataPaths::new)
-            .ok_or(crate::StudioError::NoDataDir)
+            .ok_or(PathsError::NoDataDir)
     }
 
     pub fn root(&self) -> &Path {

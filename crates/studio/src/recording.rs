@@ -8,19 +8,14 @@ use starling_capture::{wav, CaptureEvent, RecordOptions, Recorder, StopReason};
 use starling_store::{now_ms, Attempt, AttemptState, TranscriptionState};
 use starling_transcribe::{Segment, Transcript};
 
+pub use crate::active::PendingLive;
+use crate::active::ActiveRecording;
 use crate::error::StudioError;
-use crate::live::{LiveError, LiveTranscription};
+use crate::live::LiveTranscription;
 use crate::studio::Studio;
 
 /// The settings key of the chosen microphone.
 const MIC_SETTING: &str = "microphone";
-
-/// A take in progress.
-pub struct ActiveRecording {
-    attempt: Attempt,
-    recorder: Recorder,
-    live: Option<(String, LiveTranscription)>,
-}
 
 /// How to transcribe a take while it is recorded.
 pub struct LiveRequest {
@@ -28,28 +23,6 @@ pub struct LiveRequest {
     pub program: PathBuf,
     /// Receives each stretch's segments as soon as they are known.
     pub on_segments: Box<dyn FnMut(Vec<Segment>) + Send>,
-}
-
-/// A stopped take whose live transcript is being completed (its last
-/// stretch is still with the worker). Finish it off the studio's lock.
-pub struct PendingLive {
-    pub attempt_id: i64,
-    pub model_name: String,
-    duration_ms: u32,
-    live: LiveTranscription,
-}
-
-impl PendingLive {
-    /// Waits for the last stretch and returns the take's whole transcript.
-    pub fn finish(self) -> Result<Transcript, LiveError> {
-        // A slow machine may still be working through earlier stretches;
-        // give it as long as a one-pass transcription could take.
-        let timeout = std::time::Duration::from_millis(u64::from(self.duration_ms).max(60_000));
-        let mut t = self.live.finish(timeout)?;
-        t.model = self.model_name;
-        t.audio_ms = self.duration_ms.max(t.audio_ms);
-        Ok(t)
-    }
 }
 
 /// A file name that is safe on every file system and sorts by time.

@@ -12,7 +12,7 @@ pub struct Studio {
     pub(crate) paths: DataPaths,
     pub(crate) bank: Bank,
     pub(crate) store: Store,
-    pub(crate) active: Option<crate::recording::ActiveRecording>,
+    pub(crate) active: Option<crate::active::ActiveRecording>,
     pub(crate) clock: Clock,
     /// Held while the studio is open (see [`crate::lock`]).
     pub(crate) lock: crate::lock::DataLock,

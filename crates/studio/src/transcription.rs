@@ -14,29 +14,18 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use starling_store::{Store, StoredTranscript, TranscriptionState};
 use starling_transcribe::{Transcript, TranscriptSource};
 
+pub use starling_worker::protocol::WorkerMessage;
+
+pub use crate::error::JobError;
 use crate::error::StudioError;
 use crate::paths::DataPaths;
 use crate::studio::Studio;
-
-/// One line of the worker protocol.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkerMessage {
-    Progress(u8),
-    /// The live worker's segments for one more stretch, on the recording's
-    /// time line.
-    Live(Vec<starling_transcribe::Segment>),
-    Transcript(Transcript),
-    /// The model loaded (the answer when no recording was given).
-    Loaded,
-    Error(String),
-}
 
 /// How to start a worker process.
 #[derive(Debug, Clone)]
@@ -82,19 +71,6 @@ pub enum TranscriptionEvent {
     Done { attempt_id: i32, transcript: Transcript },
     /// No transcript could be made; the take is kept and can be retried.
     Failed { attempt_id: i32, message: String },
-}
-
-/// Why one transcription job failed; the sentence is shown on the attempt.
-#[derive(Debug, thiserror::Error)]
-pub enum JobError {
-    #[error("The transcription worker could not start ({0}).")]
-    Start(std::io::Error),
-    #[error("The transcription worker stopped unexpectedly ({0}). The recording is kept; retry to transcribe it again.")]
-    Crashed(String),
-    #[error("{0}")]
-    Worker(String),
-    #[error("The transcript could not be saved: {0}")]
-    Save(String),
 }
 
 /// The transcription thread and its queue.

@@ -13,7 +13,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
 
-use starling_capture::resample::StreamResampler;
+use starling_audio::{ResampleError, StreamResampler};
 
 use crate::error::TranscribeError;
 
@@ -55,7 +55,7 @@ pub enum WavError {
     #[error("its audio could not be read: {0}")]
     Data(String),
     #[error("it could not be resampled to 16 kHz: {0}")]
-    Resample(String),
+    Resample(#[from] ResampleError),
 }
 
 /// Counts the bytes read through it, so the header's size is known after
@@ -167,17 +167,16 @@ pub fn decode_wav<R: Read>(reader: R, file_len: u64) -> Result<Vec<f32>, WavErro
     if spec.sample_rate == MODEL_RATE {
         return Ok(mono);
     }
-    let resample = |e: starling_capture::CaptureError| WavError::Resample(e.to_string());
-    let mut resampler = StreamResampler::new(spec.sample_rate).map_err(resample)?;
+    let mut resampler = StreamResampler::new(spec.sample_rate)?;
     // At most 4× the input (4 kHz → 16 kHz), and the input fits the file.
     let out_len = (mono.len() as u64).saturating_mul(u64::from(MODEL_RATE)) / u64::from(spec.sample_rate) + 16;
     let mut out = Vec::with_capacity(usize::try_from(out_len).unwrap_or(0));
     let mut sink = |p: &[f32]| {
         out.extend_from_slice(p);
-        Ok(())
+        Ok::<(), WavError>(())
     };
-    resampler.push(&mono, &mut sink).map_err(resample)?;
-    resampler.finish(&mut sink).map_err(resample)?;
+    resampler.push(&mono, &mut sink)?;
+    resampler.finish(&mut sink)?;
     Ok(out)
 }
 

@@ -21,7 +21,7 @@ pub enum TranscribeError {
 
     /// An option whisper.cpp cannot take (checked before it runs).
     #[error("Transcription failed: {0}.")]
-    BadOptions(#[from] crate::engine::OptionsError),
+    BadOptions(#[from] crate::limits::OptionsError),
 
     /// whisper.cpp itself failed while transcribing; the reason explained.
     #[error("Transcription failed: {0}.")]

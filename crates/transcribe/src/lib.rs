@@ -23,6 +23,7 @@ pub mod download;
 pub mod engine;
 mod error;
 pub mod ggml;
+pub mod limits;
 pub mod live;
 pub mod mel;
 pub mod testmodel;

@@ -120,7 +120,7 @@ export const commands = {
   },
   /**
    * Stops the take; `starling_studio::takes` decides where its transcript
-   * comes from. The live transcript is finished on a thread of its own.
+   * comes from, and a stored transcript arrives as a `transcription` event.
    */
   stopRecording: (): Promise<Attempt> => call("stop_recording"),
   deleteAttempt: (id: number): Promise<null> => call("delete_attempt", { id }),
@@ -155,8 +155,8 @@ export const commands = {
   listModels: (): Promise<InstalledModel[]> => call("list_models"),
   /**
    * Imports a ggml file or a CTranslate2 folder (converting it takes a few
-   * seconds, off the UI thread), then queues every take still waiting for a
-   * transcript.
+   * seconds, with the studio unlocked), then queues every take still waiting
+   * for a transcript.
    */
   importModel: (path: string, name: string | null): Promise<InstalledModel> => call("import_model", { path, name }),
   setDefaultModel: (name: string): Promise<null> => call("set_default_model", { name }),
@@ -170,9 +170,8 @@ export const commands = {
   getAttempt: (id: number): Promise<Attempt> => call("get_attempt", { id }),
   modelCatalog: (): Promise<CatalogModel[]> => call("model_catalog"),
   /**
-   * Downloads a catalog model with progress over `on_progress`, throttled to
-   * about 10 updates a second; `cancel_download` stops it and removes the
-   * partial file.
+   * Downloads a catalog model with progress over `on_progress`;
+   * `cancel_download` stops it and removes the partial file.
    */
   downloadModel: (name: string, onProgress: (event: DownloadProgress) => void): Promise<InstalledModel> => {
     const onProgressChannel = new Channel<DownloadProgress>();

@@ -67,7 +67,7 @@ pub enum BackupError {
     NoSpace { archive: PathBuf, dir: PathBuf, needed: u64, available: u64 },
 
     #[error(transparent)]
-    Busy(Box<crate::error::StudioError>),
+    Busy(crate::lock::LockError),
 }
 
 /// What an export or a restore did.

@@ -30,7 +30,7 @@ fn restore_staging(paths: &DataPaths) -> Result<PathBuf, BackupError> {
 /// whole restore (another Starling using the folder refuses it). The studio
 /// must be closed: the live database file is moved aside.
 pub fn restore(paths: &DataPaths, archive: &Path, now_ms: i64) -> Result<BackupSummary, BackupError> {
-    let lock = crate::lock::DataLock::acquire(paths).map_err(|e| BackupError::Busy(Box::new(e)))?;
+    let lock = crate::lock::DataLock::acquire(paths).map_err(BackupError::Busy)?;
     restore_locked(&lock, archive, now_ms)
 }
 

@@ -1,8 +1,8 @@
-//! The transcription worker: a separate process, so a crash inside
-//! whisper.cpp never takes the app down. It transcribes one file and speaks
-//! the protocol of `starling_studio::transcription` on stdout: one JSON
-//! object per line, `{"progress":N}` while working, then `{"transcript":…}`
-//! or `{"error":"…"}`.
+//! What a worker process does: [`transcribe`] one file, or transcribe the
+//! stretches of one answer [`live`] as they arrive. A separate process, so a
+//! crash inside whisper.cpp never takes the app down; it speaks
+//! [`crate::protocol`] on stdout: one JSON object per line, `{"progress":N}`
+//! while working, then `{"transcript":…}` or `{"error":"…"}`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,11 +11,11 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Args;
 
-use starling_studio::transcription::WorkerMessage;
+use crate::protocol::{read_chunk, WorkerMessage};
 use starling_transcribe::{audio, TranscribeOptions, Transcriber, WhisperTranscriber};
 
 #[derive(Debug, Args)]
-pub struct WorkerArgs {
+pub struct TranscribeArgs {
     #[arg(long)]
     model: PathBuf,
     /// The recording to transcribe; without it the worker only loads the
@@ -45,7 +45,7 @@ fn die_with_parent() {
     }
 }
 
-pub fn run(args: WorkerArgs) -> ExitCode {
+pub fn transcribe(args: TranscribeArgs) -> ExitCode {
     die_with_parent();
     let Some(wav) = args.wav else {
         // Only the model: an abort inside whisper.cpp ends this process,
@@ -93,16 +93,16 @@ pub fn run(args: WorkerArgs) -> ExitCode {
 }
 
 #[derive(Debug, Args)]
-pub struct LiveWorkerArgs {
+pub struct LiveArgs {
     #[arg(long)]
     model: PathBuf,
 }
 
 /// The live worker: loads the model once, then transcribes the stretches of
-/// one answer as they arrive on stdin (see `starling_studio::live` for the
-/// framing), answering each with `{"live":[segments]}`. At the end of input
+/// one answer as they arrive on stdin (in [`crate::protocol`]'s framing),
+/// answering each with `{"live":[segments]}`. At the end of input
 /// it prints the stitched `{"transcript":…}`.
-pub fn run_live(args: LiveWorkerArgs) -> ExitCode {
+pub fn live(args: LiveArgs) -> ExitCode {
     lower_priority();
     let engine = match WhisperTranscriber::load(&args.model) {
         Ok(e) => e,
@@ -121,7 +121,7 @@ pub fn run_live(args: LiveWorkerArgs) -> ExitCode {
     let mut input = std::io::BufReader::new(std::io::stdin().lock());
     let cancel = AtomicBool::new(false);
     loop {
-        match starling_studio::live::read_chunk(&mut input) {
+        match read_chunk(&mut input) {
             Ok(Some(chunk)) => match session.transcribe(&chunk, &cancel) {
                 Ok(segments) => send(&WorkerMessage::Live(segments)),
                 Err(e) => {

@@ -8,8 +8,16 @@
 use audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Indexing, Resampler};
 
-use crate::error::CaptureError;
 use crate::TARGET_RATE;
+
+/// Why the resampler could not be made or run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResampleError {
+    #[error("the device reports a sample rate of 0 Hz")]
+    ZeroRate,
+    #[error("the resampler failed: {0}")]
+    Failed(String),
+}
 
 const CHUNK: usize = 1024;
 
@@ -25,16 +33,16 @@ pub struct StreamResampler {
 
 impl StreamResampler {
     /// A resampler from `in_rate` Hz to 16 kHz (a pass-through at 16 kHz).
-    pub fn new(in_rate: u32) -> Result<Self, CaptureError> {
+    pub fn new(in_rate: u32) -> Result<Self, ResampleError> {
         if in_rate == 0 {
-            return Err(CaptureError::Resampler("the device reports a sample rate of 0 Hz".into()));
+            return Err(ResampleError::ZeroRate);
         }
         let inner = if in_rate == TARGET_RATE {
             None
         } else {
             Some(
                 Fft::<f32>::new(in_rate as usize, TARGET_RATE as usize, CHUNK, 1, FixedSync::Input)
-                    .map_err(|e| CaptureError::Resampler(e.to_string()))?,
+                    .map_err(|e| ResampleError::Failed(e.to_string()))?,
             )
         };
         let (out, to_skip) = match &inner {
@@ -58,7 +66,7 @@ impl StreamResampler {
     }
 
     /// Feeds `input`; calls `sink` with every piece of output produced.
-    pub fn push(&mut self, input: &[f32], sink: &mut impl FnMut(&[f32]) -> Result<(), CaptureError>) -> Result<(), CaptureError> {
+    pub fn push<E: From<ResampleError>>(&mut self, input: &[f32], sink: &mut impl FnMut(&[f32]) -> Result<(), E>) -> Result<(), E> {
         self.in_total += input.len() as u64;
         if self.inner.is_none() {
             self.out_total += input.len() as u64;
@@ -75,7 +83,7 @@ impl StreamResampler {
     }
 
     /// Flushes what is left, so the total output matches the input duration.
-    pub fn finish(&mut self, sink: &mut impl FnMut(&[f32]) -> Result<(), CaptureError>) -> Result<(), CaptureError> {
+    pub fn finish<E: From<ResampleError>>(&mut self, sink: &mut impl FnMut(&[f32]) -> Result<(), E>) -> Result<(), E> {
         if self.inner.is_none() {
             return Ok(());
         }
@@ -92,21 +100,21 @@ impl StreamResampler {
         Ok(())
     }
 
-    fn process(
+    fn process<E: From<ResampleError>>(
         &mut self,
         need: usize,
         partial: Option<usize>,
-        sink: &mut impl FnMut(&[f32]) -> Result<(), CaptureError>,
-    ) -> Result<(), CaptureError> {
+        sink: &mut impl FnMut(&[f32]) -> Result<(), E>,
+    ) -> Result<(), E> {
         let Some(r) = self.inner.as_mut() else { return Ok(()) };
-        let input = InterleavedSlice::new(&self.pending[..need], 1, need).map_err(|e| CaptureError::Resampler(e.to_string()))?;
+        let input = InterleavedSlice::new(&self.pending[..need], 1, need).map_err(|e| ResampleError::Failed(e.to_string()))?;
         let frames_out = self.out.len();
         let mut output =
-            InterleavedSlice::new_mut(&mut self.out[..], 1, frames_out).map_err(|e| CaptureError::Resampler(e.to_string()))?;
+            InterleavedSlice::new_mut(&mut self.out[..], 1, frames_out).map_err(|e| ResampleError::Failed(e.to_string()))?;
         let indexing = partial.map(|n| Indexing { input_offset: 0, output_offset: 0, partial_len: Some(n), active_channels_mask: None });
         let (used, written) = r
             .process_into_buffer(&input, &mut output, indexing.as_ref())
-            .map_err(|e| CaptureError::Resampler(e.to_string()))?;
+            .map_err(|e| ResampleError::Failed(e.to_string()))?;
         self.pending.drain(..used.min(self.pending.len()));
         let skip = self.to_skip.min(written);
         self.to_skip -= skip;
@@ -138,13 +146,13 @@ mod tests {
         for chunk in input.chunks(piece) {
             r.push(chunk, &mut |p| {
                 out.extend_from_slice(p);
-                Ok(())
+                Ok::<(), ResampleError>(())
             })
             .unwrap();
         }
         r.finish(&mut |p| {
             out.extend_from_slice(p);
-            Ok(())
+            Ok::<(), ResampleError>(())
         })
         .unwrap();
         out
