@@ -1,7 +1,8 @@
 // The transcripts and transcription progress of the attempts on screen, kept
 // in step with the transcription runner's events.
 import { api } from "./api";
-import type { Attempt, QuestionDetail, Transcript, TranscriptionEvent } from "./bindings";
+import type { QuestionDetail, Transcript, TranscriptionEvent } from "./bindings";
+import { replace } from "./question.svelte";
 
 export class TranscriptTracker {
   transcripts = $state<Record<number, Transcript | null>>({});
@@ -38,9 +39,4 @@ export class TranscriptTracker {
     this.transcripts = {};
     this.progress = {};
   }
-}
-
-/** Puts a fresh copy of an attempt in place of the old one. */
-export function replace(detail: QuestionDetail, fresh: Attempt): void {
-  detail.attempts = detail.attempts.map((a) => (a.id === fresh.id ? fresh : a));
 }
