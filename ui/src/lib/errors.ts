@@ -38,6 +38,11 @@ export function actionFor(e: IpcError): ErrorAction {
   }
 }
 
+/** The sentence to show for whatever a command rejected with, by its kind. */
+export function messageFor(e: unknown): string {
+  return actionForAny(e).message;
+}
+
 /** As [`actionFor`], for whatever a command rejected with. */
 export function actionForAny(e: unknown): ErrorAction {
   return actionFor(toIpcError(e));

@@ -3,7 +3,7 @@
 // one; keys 1–4 reach the one on screen through `activeRating`.
 import { Active } from "./active.svelte";
 import type { Attempt, Rating, ReviewCard, ReviewSource } from "./bindings";
-import { toIpcError } from "./errors";
+import { messageFor } from "./errors";
 
 /** The command a rating sends (the real one, or a test's). */
 export interface RateCommand {
@@ -38,7 +38,7 @@ export class Rater {
       this.justRated = rating;
       this.hooks.onrated(card);
     } catch (e) {
-      this.error = toIpcError(e).message;
+      this.error = messageFor(e);
     } finally {
       this.busy = false;
     }

@@ -7,7 +7,7 @@
 import { clock, meterFraction, type AnswerPrefs } from "./answer";
 import { Active } from "./active.svelte";
 import type { Attempt, RecordingEvent, Segment } from "./bindings";
-import { toIpcError } from "./errors";
+import { messageFor } from "./errors";
 
 /** The commands a take sends (the real ones, or a test's). */
 export interface TakeCommands {
@@ -107,7 +107,7 @@ export class Take {
       await this.commands.startRecording(this.hooks.questionId(), this.hooks.prefs().maxSeconds, (e) => this.onEvent(e));
       if (this.phase === "starting") this.phase = "recording";
     } catch (e) {
-      this.message = toIpcError(e).message;
+      this.message = messageFor(e);
       this.phase = "idle";
     }
   }
@@ -149,7 +149,7 @@ export class Take {
       if (discard) this.hooks.ondiscard(attempt);
       else this.hooks.onattempt(attempt);
     } catch (e) {
-      this.message = toIpcError(e).message;
+      this.message = messageFor(e);
     } finally {
       this.phase = "idle";
       this.level = 0;
