@@ -103,11 +103,16 @@ impl SharedStudio {
         }
     }
 
-    /// Hands a job to the transcription queue.
+    /// Hands a job to the transcription queue. Without a runner (no worker
+    /// could be found) the job fails at once, so nobody waits for it; the take
+    /// stays queued for the next start.
     pub fn enqueue(&self, job: Job) {
         match relock(&self.runner).as_ref() {
             Some(r) => r.enqueue(job),
-            None => tracing::warn!(attempt = job.attempt_id, "no transcription runner; job dropped"),
+            None => {
+                tracing::warn!(attempt = job.attempt_id, "no transcription runner; job not run");
+                (self.on_event)(TranscriptionEvent::Failed { attempt_id: job.attempt_id as i32, message: StudioError::NoWorker.to_string() });
+            }
         }
     }
 
@@ -331,6 +336,16 @@ mod tests {
         let e = shared.import_model(&dir.path().join("m.bin"), None).unwrap_err();
         assert!(matches!(e, StudioError::NoWorker), "{e}");
         assert!(matches!(shared.measure_model("tiny.en").unwrap_err(), StudioError::NoWorker));
+    }
+
+    /// Without a worker a queued job fails at once instead of waiting forever.
+    #[test]
+    fn a_job_with_no_worker_to_run_it_fails_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, events) = shared_in(&dir.path().join("data"));
+        shared.enqueue(Job { attempt_id: 3, wav: dir.path().join("a.wav"), model: dir.path().join("m.bin"), model_name: "m".into() });
+        let got = relock(&events).clone();
+        assert!(matches!(got.as_slice(), [TranscriptionEvent::Failed { attempt_id: 3, message }] if message.contains("worker")), "{got:?}");
     }
 
     /// A transcript stored by a finished take reaches the event sink.
