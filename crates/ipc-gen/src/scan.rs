@@ -82,7 +82,7 @@ pub fn scan_source(path: &str, module: &str, source: &str) -> Result<Vec<Command
 /// `#[tauri::command]` or a bare `#[command]`.
 fn is_command_attr(attr: &Attribute) -> bool {
     let segs: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
-    matches!(segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), ["tauri", "command"] | ["command"])
+    segs == ["tauri", "command"] || segs == ["command"]
 }
 
 fn doc_lines(attrs: &[Attribute]) -> Vec<String> {

@@ -85,9 +85,7 @@ impl Studio {
         live: Option<LiveRequest>,
         on_event: impl FnMut(CaptureEvent) + Send + 'static,
     ) -> Result<Attempt, StudioError> {
-        if self.active.is_some() {
-            return Err(StudioError::AlreadyRecording);
-        }
+        self.ensure_not_recording()?;
         if self.bank.get(question_id).is_none() {
             return Err(StudioError::UnknownQuestion(question_id.to_string()));
         }
@@ -173,15 +171,20 @@ impl Studio {
     }
 
     /// Stores a finished live transcript as the attempt's transcript,
-    /// recorded as made live.
-    pub fn save_live_transcript(
-        &mut self,
-        attempt_id: i64,
-        t: &Transcript,
-    ) -> Result<(), StudioError> {
-        let mut row = crate::transcription::stored(attempt_id, &t.model, t).map_err(|source| StudioError::Encode { what: "the transcript's word timings", source })?;
-        row.source = starling_transcribe::TranscriptSource::Live.as_str().into();
-        Ok(self.store.save_transcript(&row)?)
+    /// recorded as made live whatever `t` says, and returns it as stored.
+    pub fn save_live_transcript(&mut self, attempt_id: i64, t: Transcript) -> Result<Transcript, StudioError> {
+        let t = Transcript { source: starling_transcribe::TranscriptSource::Live, ..t };
+        let row = crate::transcription::stored(attempt_id, &t).map_err(|source| StudioError::Encode { what: "the transcript's word timings", source })?;
+        self.store.save_transcript(&row)?;
+        Ok(t)
+    }
+
+    /// Refuses what must not happen while a take is recording.
+    pub(crate) fn ensure_not_recording(&self) -> Result<(), StudioError> {
+        match self.active {
+            Some(_) => Err(StudioError::AlreadyRecording),
+            None => Ok(()),
+        }
     }
 
     fn finish_take(&mut self, active: ActiveRecording) -> Result<Attempt, StudioError> {

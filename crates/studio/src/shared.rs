@@ -163,12 +163,7 @@ impl SharedStudio {
     /// The studio is locked only while the snapshot is taken.
     pub fn export_backup(&self, out: &Path) -> Result<BackupSummary, StudioError> {
         let _one = relock(&self.backup);
-        let snapshot = self.with(|s| {
-            if s.recording().is_some() {
-                return Err(StudioError::AlreadyRecording);
-            }
-            Ok(backup::Snapshot::take(s.paths(), &s.store, s.now_ms())?)
-        })?;
+        let snapshot = self.with(|s| s.backup_snapshot())?;
         Ok(snapshot.write(out)?)
     }
 
@@ -179,19 +174,14 @@ impl SharedStudio {
     /// restore fails before its commit, nothing of the user's changed.
     pub fn restore_backup(&self, archive: &Path) -> Result<BackupSummary, StudioError> {
         let _one = relock(&self.backup);
-        let paths = self.with(|s| {
-            if s.recording().is_some() {
-                return Err(StudioError::AlreadyRecording);
-            }
-            Ok(s.paths().clone())
-        })?;
+        let paths = self.with(|s| s.ensure_not_recording().map(|()| s.paths().clone()))?;
         let staged = backup::stage(&paths, archive)?;
         let mut guard = relock(&self.studio);
         let Some(studio) = guard.take() else { return Err(StudioError::NotOpen) };
-        if studio.recording().is_some() {
+        if let Err(e) = studio.ensure_not_recording() {
             // Recording started while the archive was extracted.
             *guard = Some(studio);
-            return Err(StudioError::AlreadyRecording);
+            return Err(e);
         }
         // The data folder stays locked from close to reopen.
         let lock = studio.close();

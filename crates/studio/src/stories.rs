@@ -42,13 +42,18 @@ impl Studio {
         self.store.story(story_id)?.ok_or(StudioError::UnknownStory(story_id))
     }
 
-    /// Writes every user record and recording to the archive `out`. Refused
-    /// while a take is recording, so the archive never holds half a take.
+    /// Writes every user record and recording to the archive `out`: a
+    /// [`Studio::backup_snapshot`], written at once.
     pub fn export_backup(&self, out: &Path) -> Result<crate::backup::BackupSummary, StudioError> {
-        if self.active.is_some() {
-            return Err(StudioError::AlreadyRecording);
-        }
-        Ok(crate::backup::export(&self.paths, &self.store, out, self.clock.now_ms())?)
+        Ok(self.backup_snapshot()?.write(out)?)
+    }
+
+    /// What a backup taken now holds (see [`crate::backup::Snapshot`]).
+    /// Refused while a take is recording, so an archive never holds half a
+    /// take.
+    pub fn backup_snapshot(&self) -> Result<crate::backup::Snapshot, StudioError> {
+        self.ensure_not_recording()?;
+        Ok(crate::backup::Snapshot::take(&self.paths, &self.store, self.clock.now_ms())?)
     }
 
     /// Every STAR note and story as one Markdown document.

@@ -13,7 +13,7 @@
 //! window.
 
 use starling_store::Attempt;
-use starling_transcribe::{Transcript, TranscriptSource};
+use starling_transcribe::Transcript;
 
 use crate::error::StudioError;
 use crate::recording::PendingLive;
@@ -68,10 +68,7 @@ pub enum LiveOutcome {
 /// the last stretch takes; never holds the studio's lock while waiting.
 pub fn finish_live(host: &impl TakeHost, live: PendingLive) -> LiveOutcome {
     let (id, model) = (live.attempt_id, live.model_name.clone());
-    let saved = live.finish().map_err(|e| e.to_string()).and_then(|t| {
-        let t = Transcript { source: TranscriptSource::Live, ..t };
-        host.with_studio(|s| s.save_live_transcript(id, &t)).map(|()| t).map_err(|e| e.to_string())
-    });
+    let saved = live.finish().map_err(|e| e.to_string()).and_then(|t| host.with_studio(|s| s.save_live_transcript(id, t)).map_err(|e| e.to_string()));
     match saved {
         Ok(t) => {
             host.transcript_stored(id, &t);

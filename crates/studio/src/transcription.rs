@@ -299,20 +299,16 @@ fn describe(s: std::process::ExitStatus) -> String {
 /// Stores a one-pass transcript and returns it as stored.
 fn save(store: &mut Store, job: &Job, t: Transcript) -> Result<Transcript, JobError> {
     let t = Transcript { model: job.model_name.clone(), source: TranscriptSource::OnePass, ..t };
-    let row = stored(job.attempt_id, &job.model_name, &t).map_err(|e| JobError::Save(e.to_string()))?;
+    let row = stored(job.attempt_id, &t).map_err(|e| JobError::Save(e.to_string()))?;
     store.save_transcript(&row).map_err(|e| JobError::Save(e.to_string()))?;
     Ok(t)
 }
 
 /// A transcript as the store keeps it, its segments as JSON.
-pub(crate) fn stored(
-    attempt_id: i64,
-    model: &str,
-    t: &Transcript,
-) -> Result<StoredTranscript, serde_json::Error> {
+pub(crate) fn stored(attempt_id: i64, t: &Transcript) -> Result<StoredTranscript, serde_json::Error> {
     Ok(StoredTranscript {
         attempt_id,
-        model: model.to_string(),
+        model: t.model.clone(),
         text: t.text.clone(),
         segments_json: serde_json::to_string(&t.segments)?,
         audio_ms: t.audio_ms as i64,
@@ -458,7 +454,7 @@ mod tests {
         let (mut studio, a) = finished_take(dir.path());
         let made = Transcript { text: "I fixed it.".into(), segments: Vec::new(), model: "tiny.en".into(), audio_ms: 900, elapsed_ms: 5, source: TranscriptSource::OnePass };
         // The live path records "live" whatever the transcript claims.
-        studio.save_live_transcript(a.id, &made).unwrap();
+        studio.save_live_transcript(a.id, made.clone()).unwrap();
         assert_eq!(studio.transcript(a.id).unwrap().unwrap().source, TranscriptSource::Live);
         // A one-pass job over the file replaces it and records "one_pass".
         let job = Job { attempt_id: a.id, wav: dir.path().join("a.wav"), model: dir.path().join("base.bin"), model_name: "base".into() };

@@ -43,15 +43,20 @@ export class QuestionStore {
    */
   neighbour(walk: string[], delta: number): string | null {
     if (walk.length === 0) return null;
-    const index = this.selectedId ? walk.indexOf(this.selectedId) : -1;
+    const index = this.indexIn(walk);
     const next = index < 0 ? (delta > 0 ? 0 : walk.length - 1) : Math.min(walk.length - 1, Math.max(0, index + delta));
     return walk[next];
   }
 
   /** "3 / 12": where the open question is in `walk`, or "" when it is not. */
   position(walk: string[]): string {
-    const index = this.selectedId ? walk.indexOf(this.selectedId) : -1;
+    const index = this.indexIn(walk);
     return index >= 0 ? `${index + 1} / ${walk.length}` : "";
+  }
+
+  /** Where the open question is in `walk`; -1 when it is not there. */
+  private indexIn(walk: string[]): number {
+    return this.selectedId ? walk.indexOf(this.selectedId) : -1;
   }
 
   /** A new take of the open question goes to the top of its attempts. */
