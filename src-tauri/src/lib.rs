@@ -1,9 +1,10 @@
 //! The desktop shell. It owns only Tauri concerns: the window, the managed
 //! state and the IPC commands in [`commands`], [`recording`],
-//! [`transcription`] and [`study`], each a thin
+//! [`interview`], [`transcription`] and [`study`], each a thin
 //! call into `starling-studio`.
 
 mod commands;
+mod interview;
 mod recording;
 mod state;
 mod study;
@@ -43,6 +44,8 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
     let _ = STARTED.set(std::time::Instant::now());
     tauri::Builder::default()
         .setup(move |app| {
+            let ms = STARTED.get().map(|t| t.elapsed().as_millis() as u64);
+            tracing::info!(ms, "window setup");
             let paths = match &data_dir {
                 Some(dir) => Ok(DataPaths::new(dir)),
                 None => DataPaths::resolve(app.path().app_data_dir().ok()),
@@ -76,6 +79,9 @@ pub fn run(data_dir: Option<std::path::PathBuf>, clock: Clock) {
                 }
             };
             app.manage(state);
+            app.manage(starling_studio::interview_run::InterviewSlot::default());
+            let ms = STARTED.get().map(|t| t.elapsed().as_millis() as u64);
+            tracing::info!(ms, "studio open");
             Ok(())
         })
         // Every #[tauri::command] in this crate, listed by build.rs.

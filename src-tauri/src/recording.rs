@@ -40,21 +40,18 @@ pub async fn start_recording(
     max_seconds: u32,
     on_event: Channel<RecordingEvent>,
 ) -> Result<Attempt, IpcError> {
+    let live = WorkerCommand::current_exe().ok().map(|WorkerCommand { program, .. }| {
+        let channel = on_event.clone();
+        LiveRequest::new(program, Box::new(move |update| {
+            let _ = channel.send(RecordingEvent::from(update));
+        }))
+    });
     state.with(|s| {
         let opts = RecordOptions {
             device: s.preferred_microphone()?,
             max_duration: Some(Duration::from_secs(max_seconds.clamp(10, 3_600) as u64)),
             ..RecordOptions::default()
         };
-        let live = WorkerCommand::current_exe().ok().map(|WorkerCommand { program, .. }| {
-            let channel = on_event.clone();
-            LiveRequest {
-                program,
-                on_segments: Box::new(move |segments| {
-                    let _ = channel.send(RecordingEvent::Live { segments });
-                }),
-            }
-        });
         Ok(s.start_recording_live(&question_id, opts, live, move |e| {
             let _ = on_event.send(RecordingEvent::from(e));
         })?)

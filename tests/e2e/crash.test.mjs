@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, pickVirtualMic, screenshot, startRecording } from "./harness.mjs";
+import { freshDataDir, launch, openQuestion, pickVirtualMic, screenshot, startRecording, waitForExit } from "./harness.mjs";
 
 const QUESTION = "behavior-difficult-bug";
 
@@ -35,6 +35,9 @@ test("a window killed while recording comes back with the take recovered and the
   } finally {
     await browser.deleteSession().catch(() => {});
   }
+  // The killed app's live transcription worker finishes on its own once its
+  // input closes; the new window starts when nothing of the old one is left.
+  await waitForExit(dataDir);
 
   browser = await launch(dataDir);
   try {

@@ -2,7 +2,7 @@
 // through tauri-driver (started by `cargo xtask test`), each test with its own
 // data folder, and keeps screenshots as artifacts.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,19 +27,63 @@ export function freshDataDir() {
 export async function launch(dataDir, { clockOffsetDays } = {}) {
   const args = ["--data-dir", dataDir];
   if (clockOffsetDays !== undefined) args.push("--clock-offset-days", String(clockOffsetDays));
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "error",
-    connectionRetryCount: 2,
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app, args },
-    },
-  });
+  let browser;
+  try {
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "error",
+      connectionRetryCount: 2,
+      capabilities: {
+        browserName: "wry",
+        "wdio:enforceWebDriverClassic": true,
+        "tauri:options": { application: app, args },
+      },
+    });
+  } catch (e) {
+    throw new Error(`${e.message}\n${diagnostics(dataDir)}`, { cause: e });
+  }
   await browser.$('[data-testid="question-item"]').waitForExist({ timeout: 20_000 });
   return browser;
+}
+
+/**
+ * What a failed launch leaves to look at: the processes of the app and of
+ * WebKit, and the end of tauri-driver's log (which has the app's stderr).
+ */
+function diagnostics(dataDir) {
+  let processes = "";
+  try {
+    processes = execFileSync("ps", ["-eo", "pid,ppid,stat,etime,pcpu,args", "--sort=pid"]).toString()
+      .split("\n").filter((l) => /starling|WebKit|tauri-driver|PID/.test(l)).join("\n");
+  } catch (e) {
+    processes = `(ps failed: ${e.message})`;
+  }
+  let log = "";
+  try {
+    log = readFileSync(join(artifacts, "tauri-driver.log"), "utf8").split("\n").filter((l) => !/^ALSA lib|[Jj]ack/.test(l)).slice(-40).join("\n");
+  } catch (e) {
+    log = `(no tauri-driver log: ${e.message})`;
+  }
+  return `Launching Starling on ${dataDir} failed.\nProcesses:\n${processes}\nEnd of tauri-driver's log:\n${log}`;
+}
+
+/**
+ * Waits until no process has `dataDir` on its command line any more (the
+ * app and its transcription workers), so a relaunch meets a quiet folder.
+ */
+export async function waitForExit(dataDir, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let running = "";
+    try {
+      running = execFileSync("pgrep", ["-af", "--", dataDir]).toString().trim();
+    } catch {
+      return; // pgrep exits 1 when nothing matches
+    }
+    if (Date.now() > deadline) throw new Error(`processes on ${dataDir} still running after ${timeout} ms:\n${running}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Saves a screenshot of the window under the artifacts folder. */

@@ -1,7 +1,9 @@
 // The live transcript in the real window: while an answer plays into the
-// virtual microphone, its first sentences appear before Stop is pressed; after
-// Stop the transcript is ready from the live pass and the coaching panel shows
-// pace, the long pause the answer contains, and STAR coverage.
+// virtual microphone, its first words appear as a preview before the first
+// sentence has even ended (so before its stretch's pause); after Stop the
+// transcript is ready from the live pass, equals the one stored, and the
+// coaching panel shows pace, the long pause the answer contains, and STAR
+// coverage.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
@@ -9,7 +11,7 @@ import { test } from "node:test";
 import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, screenshot, startRecording, wer } from "./harness.mjs";
 
 const SENTENCES = [
-  "The situation was a checkout page that timed out during every sale.",
+  "The situation was a checkout page that timed out during every sale, so customers left full baskets behind.",
   "My task was to make it fast before the next holiday release.",
   "I measured each query, added an index and a cache, and tested it under load.",
   "As a result the page loaded in one second and complaints fell by half.",
@@ -17,7 +19,8 @@ const SENTENCES = [
 // Silence after each sentence, in seconds: the third gap is a long pause.
 const GAPS = [1.0, 0.8, 2.6, 0.3];
 
-/** The answer as one WAV: espeak-ng sentences joined by sox with known gaps. */
+/** The answer as one WAV: espeak-ng sentences joined by sox with known
+ *  gaps. Also returns how long the first sentence speaks, in seconds. */
 function speakAnswer(dir) {
   const parts = SENTENCES.map((s, i) => {
     const raw = join(dir, `s${i}.wav`);
@@ -28,7 +31,20 @@ function speakAnswer(dir) {
   });
   const out = join(dir, "answer.wav");
   execFileSync("sox", [...parts, out]);
-  return out;
+  const firstSentence = Number(execFileSync("soxi", ["-D", join(dir, "s0.wav")]).toString());
+  return { wav: out, firstSentence };
+}
+
+/** The text of the one transcript stored in the data folder's database. */
+function storedTranscript(dataDir) {
+  const script = `
+import sqlite3, sys, os
+db = sqlite3.connect(os.path.join(sys.argv[1], "starling.db"))
+rows = db.execute("SELECT text FROM transcripts").fetchall()
+assert len(rows) == 1, rows
+sys.stdout.write(rows[0][0])
+`;
+  return execFileSync("python3", ["-c", script, dataDir]).toString();
 }
 
 test("text appears while speaking; after stop the transcript and coaching follow at once", async () => {
@@ -44,24 +60,33 @@ test("text appears while speaking; after stop the transcript and coaching follow
     await openQuestion(browser, "difficult bug", "behavior-difficult-bug");
     await pickVirtualMic(browser);
     await browser.$('[data-testid="think-time"]').selectByAttribute("value", "0");
-    const speech = speakAnswer(dataDir);
+    const { wav: speech, firstSentence } = speakAnswer(dataDir);
 
     const view = await startRecording(browser);
+    const playedFrom = Date.now();
     const player = spawn("paplay", ["-d", "virtmic", speech]);
     let played = false;
     player.on("exit", () => (played = true));
 
-    // Before stop: the first sentence's words show up while the take records.
+    // Before stop, and before the first sentence has finished playing (so
+    // before the pause that ends its stretch): its first words are on screen,
+    // as a preview of the stretch being spoken.
     const live = await browser.$('[data-testid="live-transcript"]');
     await browser.waitUntil(async () => /checkout|situation/i.test(await live.getText().catch(() => "")), {
       timeout: 30_000,
-      interval: 200,
+      interval: 100,
       timeoutMsg: "no live text appeared while recording",
     });
+    const seenAfter = (Date.now() - playedFrom) / 1000;
+    const fromPreview = await browser.$('[data-testid="live-preview"]').isExisting();
     assert.equal(await view.getAttribute("data-phase"), "recording", "the text came before stop");
     const seenWhile = await live.getText();
-    console.log(`live, ${played ? "after" : "during"} playback: ${seenWhile.replace(/\s+/g, " ")}`);
+    console.log(
+      `live words on screen ${seenAfter.toFixed(2)} s after playback started (first sentence ends at ${firstSentence.toFixed(2)} s, preview: ${fromPreview}): ${seenWhile.replace(/\s+/g, " ")}`,
+    );
     await screenshot(browser, "live-transcript");
+    assert.ok(seenAfter < firstSentence, `the first words came ${seenAfter.toFixed(2)} s in, after the first sentence ended at ${firstSentence.toFixed(2)} s`);
+    assert.ok(fromPreview, "the first words were a preview of the stretch still being spoken");
 
     await new Promise((resolve) => (played ? resolve() : player.on("exit", resolve)));
     await browser.pause(700);
@@ -76,6 +101,9 @@ test("text appears while speaking; after stop the transcript and coaching follow
     assert.ok(rate <= 0.5, `WER ${rate.toFixed(2)}: ${final}`);
     assert.equal(await text.getAttribute("data-model"), "tiny.en");
     assert.equal(await text.getAttribute("data-source"), "live", "the live transcript was kept, not replaced by the one-pass fallback");
+    // The window lays the text out word by word; the characters must be the stored ones.
+    const squash = (t) => t.replace(/\s+/g, "");
+    assert.equal(squash(final), squash(storedTranscript(dataDir)), "the transcript on screen after Stop is the one stored");
 
     const coaching = await browser.$('[data-testid="coaching"]');
     await coaching.waitForExist({ timeout: 10_000 });

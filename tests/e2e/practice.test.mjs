@@ -1,10 +1,11 @@
 // Practice sessions in the real window: a full quiz run scored at the end,
-// and a two-question mock interview answered through the virtual microphone.
+// and a hands-free mock interview asked aloud by the test voice and answered
+// through the virtual microphone.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freshDataDir, launch, openQuestion, pickVirtualMic, screenshot, waitForText } from "./harness.mjs";
+import { freshDataDir, importModel, launch, openQuestion, pickVirtualMic, playIntoMic, screenshot, waitForExit, waitForText, wer } from "./harness.mjs";
 
 /** The quiz questions with their correct option indexes and option count, from the app's own CLI. */
 function quizAnswers(dataDir) {
@@ -62,54 +63,133 @@ test("a full quiz run: immediate feedback, the explanation, the score at the end
   }
 });
 
-test("a two-question mock interview through the virtual microphone", async () => {
+/** Words of five letters or more, as the WER check normalises them. */
+function longWords(text) {
+  return text.toLowerCase().replace(/[^a-z0-9' ]+/g, " ").split(/\s+/).filter((w) => w.length >= 5);
+}
+
+test("a hands-free mock interview: asked aloud, ended by silence and by Space, a follow-up recorded, no interviewer in any take", async () => {
+  const tiny = process.env.STARLING_CT2_TINY_EN;
+  const voice = process.env.STARLING_PIPER_VOICE;
+  assert.ok(tiny && voice, "STARLING_CT2_TINY_EN and STARLING_PIPER_VOICE must name the cached model and voice");
   const dataDir = freshDataDir();
+  const answer = "I would start by measuring carefully, then change one thing at a time and check the numbers again.";
   const speech = join(dataDir, "answer.wav");
-  execFileSync("espeak-ng", ["-w", speech, "I led the migration, measured every step, and we shipped on time."]);
+  execFileSync("espeak-ng", ["-w", speech, answer]);
   const browser = await launch(dataDir);
+  const rooms = [];
   try {
+    await browser.$('[data-testid="open-models"]').click();
+    await importModel(browser, tiny, "tiny.en");
+    // The Piper test voice, imported in the same dialog as a user would.
+    await browser.$('[data-testid="no-voices"]').waitForExist({ timeout: 5_000 });
+    const voicePath = await browser.$('[data-testid="voice-path"]');
+    await voicePath.scrollIntoView();
+    await screenshot(browser, "voices-before-import");
+    await voicePath.setValue(voice);
+    await browser.$('[data-testid="voice-import"]').click();
+    await browser.$('[data-testid="voice-row"][data-name="en_US-joe-medium"]').waitForExist({ timeout: 30_000 });
+    await screenshot(browser, "voices-installed");
+    await browser.keys("Escape");
     // Choose the virtual microphone once; the choice is remembered.
     await openQuestion(browser, "difficult bug", "behavior-difficult-bug");
     await pickVirtualMic(browser);
 
     await browser.$('[data-testid="start-mock"]').click();
-    await browser.$('[data-testid="session-kind-technical"]').click();
+    await browser.$('[data-testid="session-kind-behavioral"]').click();
     await browser.$('[data-testid="session-kind-coding"]').click();
+    // Databases & SQL: every technical question there has a follow-up.
+    await browser.$('[data-testid="session-area"]').selectByVisibleText("Databases & SQL");
     await browser.$('[data-testid="session-count"]').setValue("2");
-    await browser.$('[data-testid="mock-think"]').selectByAttribute("value", "5");
-    await browser.$('[data-testid="mock-limit"]').selectByAttribute("value", "10");
+    await browser.$('[data-testid="mock-think"]').selectByAttribute("value", "3000");
+    await browser.$('[data-testid="mock-silence"]').selectByAttribute("value", "4000");
     await browser.$('[data-testid="session-start"]').click();
 
-    const phase = async () => browser.$('[data-testid="answer-aloud"]').getAttribute("data-phase");
-    for (let i = 0; i < 2; i++) {
-      await waitForText(browser, '[data-testid="mock-position"]', new RegExp(`Question ${i + 1} of 2`), 10_000);
-      // Think time first, then recording starts by itself.
-      await browser.$('[data-testid="think-countdown"]').waitForExist({ timeout: 5_000 });
-      await browser.waitUntil(async () => (await phase()) === "recording", { timeout: 10_000, timeoutMsg: "recording never started" });
-      const player = spawn("paplay", ["-d", "virtmic", speech]);
-      await new Promise((resolve) => player.on("exit", resolve));
-      if (i === 0) {
-        await screenshot(browser, "mock-recording");
-        await browser.keys(" "); // Space stops the first answer...
-      } // ...the second runs into the 10 s limit.
+    const view = await browser.$('[data-testid="mock-interview"]');
+    const phase = () => view.getAttribute("data-phase");
+    let takes = 0;
+    let countdownSeen = false;
+    const started = Date.now();
+    for (;;) {
+      assert.ok(Date.now() - started < 240_000, "the interview took over 4 minutes");
+      const now = await phase();
+      if (now === "summary") break;
+      if (now === "asking") {
+        // What the speakers play while the interviewer asks, from the sink.
+        const file = join(dataDir, `room-${rooms.length}.wav`);
+        const rec = spawn("parec", ["-d", "virtmic.monitor", "--file-format=wav", "--rate=16000", "--channels=1", "--format=s16le", file]);
+        const asked = await browser.$('[data-testid="prompt"]').getText();
+        await browser.waitUntil(async () => (await phase()) !== "asking", { timeout: 30_000, interval: 50, timeoutMsg: "the interviewer never finished" });
+        rec.kill("SIGINT");
+        await new Promise((resolve) => rec.on("exit", resolve));
+        rooms.push({ file, asked });
+        continue;
+      }
+      if (now === "answering") {
+        takes += 1;
+        if (takes === 1) await screenshot(browser, "mock-recording");
+        await playIntoMic(speech);
+        if (takes === 1) {
+          // The first answer ends by itself after 4 s of silence, counted down on screen.
+          await browser.$('[data-testid="silence-countdown"]').waitForExist({ timeout: 5_000 });
+          countdownSeen = true;
+          await screenshot(browser, "mock-silence-countdown");
+          await browser.waitUntil(async () => (await phase()) !== "answering", { timeout: 8_000, interval: 100, timeoutMsg: "silence never ended the first answer" });
+        } else {
+          await browser.pause(500);
+          await browser.keys(" ");
+          await browser.waitUntil(async () => (await phase()) !== "answering", { timeout: 5_000, interval: 100, timeoutMsg: "Space never ended the answer" });
+        }
+        continue;
+      }
+      await browser.pause(50);
     }
-    const summary = await browser.$('[data-testid="mock-summary"]');
-    await summary.waitForExist({ timeout: 20_000 });
+    assert.ok(countdownSeen);
     const rows = await browser.$$('[data-testid="mock-answer"]');
-    assert.equal(rows.length, 2);
-    const first = Number(await rows[0].getAttribute("data-duration-ms"));
-    const second = Number(await rows[1].getAttribute("data-duration-ms"));
-    assert.ok(first >= 3_000 && first < 9_500, `first answer ${first} ms`);
-    assert.ok(second >= 9_500 && second <= 10_600, `the second answer stops at the 10 s limit: ${second} ms`);
+    assert.equal(rows.length, 4, "two questions and their two follow-ups");
+    // One WebDriver command at a time: WebKitWebDriver drops concurrent ones.
+    const ends = [];
+    const follows = [];
+    for (const r of rows) {
+      ends.push(await r.getAttribute("data-ended-by"));
+      follows.push(await r.getAttribute("data-follow-up"));
+    }
+    assert.deepEqual(ends, ["silence", "space", "space", "space"]);
+    assert.deepEqual(follows, ["false", "true", "false", "true"]);
+    // Every take has its transcript: the answer, and none of the interviewer's words.
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="mock-transcript"]').length) === 4, {
+      timeout: 120_000,
+      timeoutMsg: "the four transcripts never arrived",
+    });
     await screenshot(browser, "mock-summary");
+    for (const row of rows) {
+      const text = await row.$('[data-testid="mock-transcript"]').getText();
+      const asked = await row.$("strong").getText();
+      const rate = wer(answer, text);
+      assert.ok(rate <= 0.5, `a take reads ${JSON.stringify(text)} (WER ${rate.toFixed(2)})`);
+      const heard = new Set(longWords(text));
+      const leaked = longWords(asked).filter((w) => heard.has(w));
+      assert.deepEqual(leaked, [], `the take after ${JSON.stringify(asked)} holds the interviewer's words: ${text}`);
+    }
 
-    // Replay opens the question with the take in its attempts.
+    // Replay opens the question with the follow-up's take among its attempts.
     const id = await rows[1].getAttribute("data-question-id");
+    const followTake = await rows[1].getAttribute("data-attempt-id");
     await rows[1].$('[data-testid="mock-replay"]').click();
     await browser.$(`[data-testid="question-view"][data-question-id="${id}"]`).waitForExist({ timeout: 5_000 });
-    const attempt = await browser.$('[data-testid="attempt"]');
-    assert.equal(Number(await attempt.getAttribute("data-duration-ms")), second);
+    await browser.$(`[data-testid="attempt"][data-attempt-id="${followTake}"]`).waitForExist({ timeout: 5_000 });
   } finally {
     await browser.deleteSession();
+  }
+  await waitForExit(dataDir);
+  // The speakers played each question: the sink's recording of every asking
+  // phase, transcribed by the app's own command line, holds its words.
+  assert.equal(rooms.length, 4);
+  for (const { file, asked } of rooms) {
+    const heard = execFileSync(process.env.STARLING_APP_BIN, ["transcribe", file], { env: { ...process.env, STARLING_DATA_DIR: dataDir } }).toString();
+    const words = asked.toLowerCase().replace(/[^a-z0-9' ]+/g, " ").split(/\s+/).filter(Boolean);
+    const got = new Set(heard.toLowerCase().replace(/[^a-z0-9' ]+/g, " ").split(/\s+/));
+    const found = words.filter((w) => got.has(w)).length;
+    assert.ok(found * 10 >= words.length * 6, `the speakers played ${JSON.stringify(asked)}, heard as ${JSON.stringify(heard)}`);
   }
 });

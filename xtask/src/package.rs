@@ -45,7 +45,7 @@ fn tauri(args: &[&str]) -> Result<(), Fail> {
 /// Bundles the .deb of the build in `profile` (`debug` or `release`) at
 /// `version`; returns its path.
 fn bundle(profile: &str, version: &str) -> Result<PathBuf, Fail> {
-    let config = format!("{{\"version\":\"{version}\",{}}}", worker_files(profile)?);
+    let config = format!("{{\"version\":\"{version}\",{}}}", bundled_files(profile)?);
     let mut args = vec!["bundle", "--bundles", "deb", "--config", &config];
     if profile == "debug" {
         args.push("--debug");
@@ -61,7 +61,7 @@ pub fn build(release: bool) -> Result<(), Fail> {
     if release {
         crate::cpu::build_workers("release")?;
         step("building the release app and its .deb (tauri build)");
-        let config = format!("{{{}}}", worker_files("release")?);
+        let config = format!("{{{}}}", bundled_files("release")?);
         tauri(&["build", "--bundles", "deb", "--config", &config])?;
         println!("xtask: {}", target_dir().join("release/bundle/deb").display());
         Ok(())
@@ -78,18 +78,24 @@ const WORKER_DIR: &str = "/usr/lib/starling";
 
 /// The `bundle.linux.deb.files` part of a config patch that puts every worker
 /// build of `profile` (see `crate::cpu`) into the package.
-fn worker_files(profile: &str) -> Result<String, Fail> {
+/// The files the package adds to Tauri's: the worker builds for newer
+/// processors and ONNX Runtime (which the interviewer's neural voices load
+/// at run time), all in `/usr/lib/starling`.
+fn bundled_files(profile: &str) -> Result<String, Fail> {
     let dir = target_dir().join(profile);
+    let quote = |p: &Path| p.to_string_lossy().replace('\\', "\\\\").replace('"', "\\\"");
     let mut files = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.starts_with(crate::cpu::WORKER_PREFIX) && !name.ends_with(".installing") {
-                let src = e.path().to_string_lossy().replace('\\', "\\\\").replace('"', "\\\"");
-                files.push(format!("\"{WORKER_DIR}/{name}\":\"{src}\""));
+                files.push(format!("\"{WORKER_DIR}/{name}\":\"{}\"", quote(&e.path())));
             }
         }
     }
+    let runtime = crate::models::onnxruntime_library()?;
+    let name = runtime.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    files.push(format!("\"{WORKER_DIR}/{name}\":\"{}\"", quote(&runtime)));
     files.sort();
     Ok(format!("\"bundle\":{{\"linux\":{{\"deb\":{{\"files\":{{{}}}}}}}}}", files.join(",")))
 }
@@ -198,6 +204,24 @@ pub fn test() -> Result<(), Fail> {
             .current_dir(repo_root()),
     )?;
     let workers = std::fs::read_dir(WORKER_DIR).map(|d| d.count()).unwrap_or(0);
+    step("packaging: the installed app speaks with a neural voice through the ONNX Runtime it ships");
+    let spoken = std::env::temp_dir().join(format!("starling-package-say-{}.wav", std::process::id()));
+    let voice = std::env::var_os("STARLING_PIPER_VOICE").ok_or_else(|| Fail::msg("STARLING_PIPER_VOICE is not set"))?;
+    run_cmd(
+        Command::new(INSTALLED_BIN)
+            .args(["say", "--text", "Tell me about a time you disagreed with your manager.", "--voice"])
+            .arg(&voice)
+            .arg("--out")
+            .arg(&spoken)
+            .env("HOME", &home)
+            .env_remove("STARLING_DATA_DIR")
+            .env_remove("STARLING_ONNXRUNTIME"),
+    )?;
+    let spoken_bytes = std::fs::metadata(&spoken).map(|m| m.len()).unwrap_or(0);
+    let _ = std::fs::remove_file(&spoken);
+    if spoken_bytes < 44_100 {
+        return Err(Fail::msg(format!("the installed app's speech is only {spoken_bytes} bytes")));
+    }
     let db = data.join("starling.db");
     if !db.exists() {
         return Err(Fail::msg(format!("the installed app did not create its database in the app data folder {}", data.display())));
@@ -239,7 +263,8 @@ pub fn test() -> Result<(), Fail> {
     println!("\npackage test: .deb {size_mib:.1} MiB (debug build)");
     println!("  installed {version}: interactive after {} ms; database in ~/.local/share/dev.starling.studio", first.as_millis());
     println!("  upgraded to {next}: interactive after {} ms; the note and the user's deck kept, the deck listed", second.as_millis());
-    println!("  {workers} worker build(s) for newer processors in {WORKER_DIR}; transcription under qemu-user matched the native run");
+    println!("  {workers} file(s) in {WORKER_DIR} (worker builds for newer processors, ONNX Runtime); transcription under qemu-user matched the native run");
+    println!("  the installed app spoke a question with the test voice through its own ONNX Runtime ({} KiB of speech)", spoken_bytes / 1024);
     println!("  removed: the data folder kept");
     Ok(())
 }

@@ -2,46 +2,116 @@
 //! interactive screen (the bank listed; the page calls `ui_ready`, which logs
 //! "window interactive"), and how much memory its process tree — the app and
 //! WebKit's web and network processes — holds once idle (proportional set
-//! size, so shared libraries are not counted twice). The reference, measured
-//! in the same run on the same virtual display, is a bare WebKitGTK window
-//! (python3-gi) that shows a one-line page.
+//! size, so shared libraries are not counted twice), process by process.
+//!
+//! The reference, measured in the same run on the same virtual display, is a
+//! bare WebKitGTK window in C (compiled here against the same libwebkit2gtk)
+//! that shows a one-line page and marks itself ready from its script: the
+//! least any webview app can cost. (Until 2026-11-30 it was the same window
+//! in Python, whose interpreter added about 14 MiB and 100 ms to the
+//! reference.)
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::util::{step, target_dir, Fail};
 
-/// A WebKitGTK window with a page that marks itself ready, as small as a
-/// webview app can be.
-const BARE_WEBVIEW: &str = r#"
-import gi
-gi.require_version("Gtk", "3.0")
-gi.require_version("WebKit2", "4.1")
-from gi.repository import Gtk, WebKit2
-window = Gtk.Window()
-window.set_default_size(1280, 800)
-view = WebKit2.WebView()
-window.add(view)
-def title_changed(v, _):
-    if v.get_title() == "ready":
-        print("window interactive", flush=True)
-view.connect("notify::title", title_changed)
-view.load_html("<html><body><h1>Hello</h1><script>document.title = 'ready'</script></body></html>", None)
-window.connect("destroy", Gtk.main_quit)
-window.show_all()
-Gtk.main()
+/// A WebKitGTK window the size of Starling's, with a page that marks itself
+/// ready; prints the line the benchmark waits for.
+const BARE_WEBVIEW_C: &str = r#"
+#include <gtk/gtk.h>
+#include <webkit2/webkit2.h>
+#include <stdio.h>
+#include <string.h>
+
+static void on_title(WebKitWebView *view, GParamSpec *spec, gpointer data) {
+  const char *title = webkit_web_view_get_title(view);
+  if (title != NULL && strcmp(title, "ready") == 0) {
+    puts("window interactive");
+    fflush(stdout);
+  }
+}
+
+int main(int argc, char **argv) {
+  gtk_init(&argc, &argv);
+  GtkWidget *window = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+  gtk_window_set_default_size(GTK_WINDOW(window), 1280, 820);
+  GtkWidget *view = webkit_web_view_new();
+  gtk_container_add(GTK_CONTAINER(window), view);
+  g_signal_connect(view, "notify::title", G_CALLBACK(on_title), NULL);
+  g_signal_connect(window, "destroy", G_CALLBACK(gtk_main_quit), NULL);
+  webkit_web_view_load_html(WEBKIT_WEB_VIEW(view),
+      "<html><body><h1>Hello</h1><script>document.title = 'ready'</script></body></html>", NULL);
+  gtk_widget_show_all(window);
+  gtk_main();
+  return 0;
+}
 "#;
+
+/// Compiles the bare window into `dir` with the system's C compiler and
+/// WebKitGTK's development files (both needed to build Starling anyway).
+fn build_bare_window(dir: &Path) -> Result<PathBuf, Fail> {
+    std::fs::create_dir_all(dir).map_err(|e| Fail::msg(format!("cannot create {}: {e}", dir.display())))?;
+    let source = dir.join("bare-webview.c");
+    let binary = dir.join("bare-webview");
+    std::fs::write(&source, BARE_WEBVIEW_C).map_err(|e| Fail::msg(format!("cannot write {}: {e}", source.display())))?;
+    let flags = Command::new("pkg-config")
+        .args(["--cflags", "--libs", "webkit2gtk-4.1"])
+        .output()
+        .map_err(|e| Fail::msg(format!("could not run pkg-config: {e}")))?;
+    if !flags.status.success() {
+        return Err(Fail::msg("pkg-config does not know webkit2gtk-4.1; run `cargo xtask setup`".to_string()));
+    }
+    let flags = String::from_utf8_lossy(&flags.stdout).into_owned();
+    let status = Command::new("cc")
+        .arg("-O2")
+        .arg(&source)
+        .arg("-o")
+        .arg(&binary)
+        .args(flags.split_whitespace())
+        .status()
+        .map_err(|e| Fail::msg(format!("could not run cc: {e}")))?;
+    if !status.success() {
+        return Err(Fail::msg(format!("cc could not build {}", source.display())));
+    }
+    Ok(binary)
+}
 
 /// How long a window is left idle before its memory is read.
 const IDLE: Duration = Duration::from_secs(5);
 
 struct Sample {
     ready_ms: f64,
-    pss_mib: f64,
+    /// PSS of the window's own process, WebKit's web process(es) and its
+    /// network process, in MiB (anything else under the tree counts as the
+    /// window's).
+    parts: [f64; 3],
+}
+
+impl Sample {
+    fn pss_mib(&self) -> f64 {
+        self.parts.iter().sum()
+    }
+}
+
+/// The rows of the memory table, in [`Sample::parts`] order.
+const PARTS: [&str; 3] = ["window process", "WebKitWebProcess", "WebKitNetworkProcess"];
+
+/// Which of [`PARTS`] the process `pid` is.
+fn part_of(pid: u32) -> usize {
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    // comm is cut at 15 bytes: "WebKitWebProces", "WebKitNetworkPr".
+    if comm.starts_with("WebKitWebProc") {
+        1
+    } else if comm.starts_with("WebKitNetwork") {
+        2
+    } else {
+        0
+    }
 }
 
 /// Every process under `root` (itself included), from /proc.
@@ -67,14 +137,22 @@ fn tree(root: u32) -> Vec<u32> {
     out
 }
 
-/// The proportional set size of `pids` together, in MiB.
-fn pss_mib(pids: &[u32]) -> f64 {
-    let kib: u64 = pids
-        .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
-        .sum();
+/// The proportional set size of one process, in MiB (0 once it is gone).
+fn pss_mib(pid: u32) -> f64 {
+    let kib = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .unwrap_or(0);
     kib as f64 / 1024.0
+}
+
+/// PSS of `pids` summed into [`PARTS`].
+fn parts(pids: &[u32]) -> [f64; 3] {
+    let mut out = [0.0; 3];
+    for &pid in pids {
+        out[part_of(pid)] += pss_mib(pid);
+    }
+    out
 }
 
 fn kill_tree(child: &mut Child) {
@@ -112,9 +190,9 @@ fn measure(mut cmd: Command, what: &str) -> Result<Sample, Fail> {
         }
     };
     std::thread::sleep(IDLE);
-    let pss = pss_mib(&tree(child.id()));
+    let parts = parts(&tree(child.id()));
     kill_tree(&mut child);
-    Ok(Sample { ready_ms: ready.as_secs_f64() * 1000.0, pss_mib: pss })
+    Ok(Sample { ready_ms: ready.as_secs_f64() * 1000.0, parts })
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -133,9 +211,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// alternating, every Starling launch on a fresh data folder).
 pub fn run(app: &Path, runs: usize) -> Result<(), Fail> {
     step("benchmark: cold start to an interactive window and idle memory, against a bare WebKitGTK window");
+    let scratch = target_dir().join("bench").join("startup");
+    let bare_window = build_bare_window(&scratch)?;
     let (_xvfb, display) = crate::e2e::virtual_display()?;
     let display = format!(":{display}");
-    let scratch = target_dir().join("bench").join("startup");
     let (mut ours, mut bare) = (Vec::new(), Vec::new());
     for i in 0..runs {
         let data = scratch.join(format!("run-{i}"));
@@ -143,18 +222,25 @@ pub fn run(app: &Path, runs: usize) -> Result<(), Fail> {
         let mut cmd = Command::new(app);
         cmd.arg("--data-dir").arg(&data).env("DISPLAY", &display).env("RUST_LOG", "starling_app=info");
         ours.push(measure(cmd, "Starling")?);
-        let mut cmd = Command::new("/usr/bin/python3");
-        cmd.args(["-c", BARE_WEBVIEW]).env("DISPLAY", &display);
+        let mut cmd = Command::new(&bare_window);
+        cmd.env("DISPLAY", &display);
         bare.push(measure(cmd, "the bare WebKitGTK window")?);
     }
-    let fig = |v: &[Sample], f: fn(&Sample) -> f64| median(v.iter().map(f).collect());
-    let (o_ms, b_ms) = (fig(&ours, |s| s.ready_ms), fig(&bare, |s| s.ready_ms));
-    let (o_mib, b_mib) = (fig(&ours, |s| s.pss_mib), fig(&bare, |s| s.pss_mib));
+    let fig = |v: &[Sample], f: &dyn Fn(&Sample) -> f64| median(v.iter().map(f).collect());
+    let (o_ms, b_ms) = (fig(&ours, &|s| s.ready_ms), fig(&bare, &|s| s.ready_ms));
+    let (o_mib, b_mib) = (fig(&ours, &|s| s.pss_mib()), fig(&bare, &|s| s.pss_mib()));
     println!("start-up: {} ({runs} launches each, median; memory after {} s idle, app + WebKit processes)", app.display(), IDLE.as_secs());
+    println!("reference: a bare WebKitGTK window in C ({})", bare_window.display());
     println!("{:<24} {:>14} {:>16}", "", "interactive", "idle memory (PSS)");
     println!("{:<24} {:>12.0}ms {:>13.0} MiB", "Starling", o_ms, o_mib);
     println!("{:<24} {:>12.0}ms {:>13.0} MiB", "bare WebKitGTK window", b_ms, b_mib);
     println!("{:<24} {:>13.2}× {:>15.2}×", "ratio", o_ms / b_ms, o_mib / b_mib);
+    println!("idle memory by process (PSS, MiB, median):");
+    println!("{:<24} {:>10} {:>10} {:>10}", "", "Starling", "bare", "extra");
+    for (i, name) in PARTS.iter().enumerate() {
+        let (o, b) = (fig(&ours, &|s| s.parts[i]), fig(&bare, &|s| s.parts[i]));
+        println!("{name:<24} {o:>10.1} {b:>10.1} {:>+10.1}", o - b);
+    }
     println!(
         "runs: Starling {:?} ms; bare {:?} ms",
         ours.iter().map(|s| s.ready_ms.round()).collect::<Vec<_>>(),

@@ -1,4 +1,5 @@
-//! Streaming conversion of mono audio at the device's rate to 16 kHz, with
+//! Streaming conversion of mono audio at the device's rate to 16 kHz (or,
+//! for playback, from a voice's rate to the device's), with
 //! `rubato`'s FFT resampler. Input arrives in arbitrary pieces; the output is
 //! exactly `round(input_len × 16000 / rate)` samples once [`finish`] is called,
 //! with the resampler's start-up delay trimmed, so durations stay true.
@@ -24,6 +25,7 @@ const CHUNK: usize = 1024;
 pub struct StreamResampler {
     inner: Option<Fft<f32>>,
     in_rate: u32,
+    out_rate: u32,
     pending: Vec<f32>,
     out: Vec<f32>,
     to_skip: usize,
@@ -34,14 +36,19 @@ pub struct StreamResampler {
 impl StreamResampler {
     /// A resampler from `in_rate` Hz to 16 kHz (a pass-through at 16 kHz).
     pub fn new(in_rate: u32) -> Result<Self, ResampleError> {
-        if in_rate == 0 {
+        Self::between(in_rate, TARGET_RATE)
+    }
+
+    /// A resampler from `in_rate` to `out_rate` Hz (a pass-through when equal).
+    pub fn between(in_rate: u32, out_rate: u32) -> Result<Self, ResampleError> {
+        if in_rate == 0 || out_rate == 0 {
             return Err(ResampleError::ZeroRate);
         }
-        let inner = if in_rate == TARGET_RATE {
+        let inner = if in_rate == out_rate {
             None
         } else {
             Some(
-                Fft::<f32>::new(in_rate as usize, TARGET_RATE as usize, CHUNK, 1, FixedSync::Input)
+                Fft::<f32>::new(in_rate as usize, out_rate as usize, CHUNK, 1, FixedSync::Input)
                     .map_err(|e| ResampleError::Failed(e.to_string()))?,
             )
         };
@@ -52,6 +59,7 @@ impl StreamResampler {
         Ok(StreamResampler {
             inner,
             in_rate,
+            out_rate,
             pending: Vec::with_capacity(CHUNK * 4),
             out,
             to_skip,
@@ -60,9 +68,22 @@ impl StreamResampler {
         })
     }
 
-    /// The number of 16 kHz samples the input so far corresponds to.
+    /// The number of output samples the input so far corresponds to.
     pub fn expected_output(&self) -> u64 {
-        (self.in_total * TARGET_RATE as u64 + self.in_rate as u64 / 2) / self.in_rate as u64
+        (self.in_total * self.out_rate as u64 + self.in_rate as u64 / 2) / self.in_rate as u64
+    }
+
+    /// All of `input` at the output rate, in one call.
+    pub fn convert(in_rate: u32, out_rate: u32, input: &[f32]) -> Result<Vec<f32>, ResampleError> {
+        let mut r = Self::between(in_rate, out_rate)?;
+        let mut out = Vec::with_capacity((input.len() as u64 * out_rate as u64 / in_rate as u64) as usize + 16);
+        let mut sink = |piece: &[f32]| -> Result<(), ResampleError> {
+            out.extend_from_slice(piece);
+            Ok(())
+        };
+        r.push(input, &mut sink)?;
+        r.finish(&mut sink)?;
+        Ok(out)
     }
 
     /// Feeds `input`; calls `sink` with every piece of output produced.
@@ -198,5 +219,16 @@ mod tests {
         assert_eq!(run(48_000, &[0.1; 30], 7).len(), 10);
         assert!(run(44_100, &[], 1).is_empty());
         assert!(StreamResampler::new(0).is_err());
+    }
+
+    #[test]
+    fn a_voice_at_22050_hz_plays_at_48000_with_its_pitch_and_length() {
+        let input = tone(22_050, 300.0, 1.5);
+        let out = StreamResampler::convert(22_050, 48_000, &input).unwrap();
+        assert_eq!(out.len() as u64, (input.len() as u64 * 48_000 + 11_025) / 22_050);
+        let f = frequency(&out, 48_000);
+        assert!((f - 300.0).abs() < 3.0, "{f} Hz");
+        assert_eq!(StreamResampler::convert(48_000, 48_000, &input).unwrap(), input);
+        assert!(StreamResampler::between(22_050, 0).is_err());
     }
 }

@@ -16,11 +16,15 @@
 //! (the live transcript) without ever making the writer wait.
 //!
 //! [`devices`] lists input devices for pickers and the command line.
+//!
+//! [`player`] plays speech (the interviewer's questions) on the default
+//! output and returns once it has been heard.
 
 pub mod convert;
 pub mod devices;
 mod error;
 pub mod level;
+pub mod player;
 pub mod recorder;
 pub mod recording;
 pub mod tap;

@@ -57,6 +57,20 @@ impl AudioTap {
             self.missed.fetch_add(lost, Ordering::Relaxed);
         }
     }
+
+    /// Offers `samples` at the pace a recorder delivers them (50 ms of audio
+    /// every 50 ms, counted from `start`), then lets go of the tap. For tests
+    /// and benchmarks that stand in for a microphone.
+    pub fn play_in_real_time(mut self, samples: &[f32], start: std::time::Instant) {
+        const PIECE: usize = crate::TARGET_RATE as usize / 20;
+        for (i, piece) in samples.chunks(PIECE).enumerate() {
+            let due = start + std::time::Duration::from_millis(50 * (i as u64 + 1));
+            if let Some(wait) = due.checked_duration_since(std::time::Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            self.offer(piece);
+        }
+    }
 }
 
 impl TapReader {
@@ -92,6 +106,20 @@ impl TapReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn playing_in_real_time_takes_as_long_as_the_audio_and_delivers_all_of_it() {
+        let (tap, mut reader) = audio_tap(2);
+        let samples: Vec<f32> = (0..4_000).map(|i| i as f32).collect(); // 250 ms
+        let start = std::time::Instant::now();
+        tap.play_in_real_time(&samples, start);
+        let took = start.elapsed();
+        assert!(took >= std::time::Duration::from_millis(250), "{took:?}");
+        let mut out = Vec::new();
+        reader.read_into(&mut out);
+        assert_eq!(out, samples);
+        assert!(reader.is_closed());
+    }
 
     #[test]
     fn a_reader_sees_every_sample_in_order_across_the_ring_boundary() {

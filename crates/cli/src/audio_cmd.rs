@@ -123,7 +123,7 @@ fn record_attempt(question: &str, opts: RecordOptions) -> Result<ExitCode, Studi
         Some(_) => WorkerCommand::current_exe().map_err(|e| tracing::warn!(error = %e, "no transcription worker")).ok(),
         None => None,
     };
-    let live = worker.as_ref().map(|w| LiveRequest { program: w.program.clone(), on_segments: Box::new(|_| {}) });
+    let live = worker.as_ref().map(|w| LiveRequest::new(w.program.clone(), Box::new(|_| {})));
     let (tx, events) = mpsc::channel();
     let sink: EventSink = Arc::new(move |e| {
         let _ = tx.send(e);

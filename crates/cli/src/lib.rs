@@ -12,6 +12,7 @@ mod audio_cmd;
 mod bank_cmd;
 mod coach_cmd;
 mod data_cmd;
+mod say_cmd;
 mod transcribe_cmd;
 
 #[derive(Debug, Parser)]
@@ -52,6 +53,8 @@ enum Command {
     Import(data_cmd::ImportArgs),
     /// Write every STAR note and story to a Markdown file.
     Notes(data_cmd::NotesArgs),
+    /// Speak a question (or any text) into a WAV file with the interviewer's voice.
+    Say(say_cmd::SayArgs),
     /// Internal: the transcription worker process the app starts.
     #[command(name = "__transcribe-worker", hide = true)]
     TranscribeWorker(starling_worker::TranscribeArgs),
@@ -72,6 +75,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "export",
     "import",
     "notes",
+    "say",
     "__transcribe-worker",
     "__live-worker",
     "help",
@@ -105,8 +109,9 @@ where
         Command::Export(args) => data_cmd::export(args),
         Command::Import(args) => data_cmd::import(args),
         Command::Notes(args) => data_cmd::notes(args),
+        Command::Say(args) => say_cmd::run(args),
         Command::TranscribeWorker(args) => starling_worker::run::transcribe(args),
-        Command::LiveWorker(args) => starling_worker::run::live(args),
+        Command::LiveWorker(args) => starling_worker::live::live(args),
     }
 }
 

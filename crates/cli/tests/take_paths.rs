@@ -65,7 +65,7 @@ fn take_with_live_worker(live_program: &str) -> (Vec<TranscriptionEvent>, Option
     });
     let shared = SharedStudio::new(studio_with_model(dir.path()), Clock::system(), Some(worker()), sink);
     let wav = speech(dir.path());
-    let live = LiveRequest { program: live_program.into(), on_segments: Box::new(|_| {}) };
+    let live = LiveRequest::new(live_program.into(), Box::new(|_| {}));
     let opts = RecordOptions { max_duration: Some(Duration::from_secs(60)), ..RecordOptions::default() };
     let attempt = shared.with(|s| s.start_recording_live(QUESTION, opts, Some(live), |_| {})).unwrap();
     assert!(Command::new("paplay").args(["-d", "virtmic"]).arg(&wav).status().unwrap().success());

@@ -96,10 +96,14 @@ pub struct Attempt {
     /// the row stay).
     #[ts(type = "number | null")]
     pub audio_removed_ms: Option<i64>,
+    /// For the answer to a follow-up question: the take that answered the
+    /// question it follows.
+    #[ts(type = "number | null")]
+    pub follow_up_of: Option<i64>,
 }
 
 const COLUMNS: &str =
-    "id, question_id, state, started_ms, duration_ms, audio_file, error, transcription, transcription_error, audio_removed_ms";
+    "id, question_id, state, started_ms, duration_ms, audio_file, error, transcription, transcription_error, audio_removed_ms, follow_up_of";
 
 fn attempt_from(r: &Row<'_>) -> rusqlite::Result<Attempt> {
     let state: String = r.get(2)?;
@@ -115,6 +119,7 @@ fn attempt_from(r: &Row<'_>) -> rusqlite::Result<Attempt> {
         transcription: TranscriptionState::parse(&r.get::<_, String>(7)?),
         transcription_error: r.get(8)?,
         audio_removed_ms: r.get(9)?,
+        follow_up_of: r.get(10)?,
     })
 }
 
@@ -170,9 +175,15 @@ impl Store {
     /// Records that an answer to `question_id` started recording into
     /// `audio_file` (relative to the recordings folder).
     pub fn begin_attempt(&self, question_id: &str, audio_file: &str, started_ms: i64) -> Result<Attempt, StoreError> {
+        self.begin_follow_up(question_id, audio_file, started_ms, None)
+    }
+
+    /// As [`Store::begin_attempt`], for the answer to a follow-up question
+    /// when `follow_up_of` names the take that answered the first question.
+    pub fn begin_follow_up(&self, question_id: &str, audio_file: &str, started_ms: i64, follow_up_of: Option<i64>) -> Result<Attempt, StoreError> {
         self.conn.execute(
-            "INSERT INTO attempts (question_id, state, started_ms, audio_file) VALUES (?1, 'recording', ?2, ?3)",
-            params![question_id, started_ms, audio_file],
+            "INSERT INTO attempts (question_id, state, started_ms, audio_file, follow_up_of) VALUES (?1, 'recording', ?2, ?3, ?4)",
+            params![question_id, started_ms, audio_file, follow_up_of],
         )?;
         let id = self.conn.last_insert_rowid();
         self.attempt(id)?.ok_or(StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
@@ -185,6 +196,14 @@ impl Store {
             params![id, state.as_str(), now_ms(), duration_ms, error],
         )?;
         self.attempt(id)?.ok_or(StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// The takes that answered follow-ups to take `id`, oldest first.
+    pub fn follow_ups_of(&self, id: i64) -> Result<Vec<Attempt>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM attempts WHERE follow_up_of = ?1 ORDER BY started_ms, id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([id], attempt_from)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     /// Deletes an attempt (its transcript goes with it).
@@ -237,5 +256,21 @@ mod lifecycle_tests {
         assert!(store.delete_attempt(a.id).unwrap());
         assert!(!store.delete_attempt(a.id).unwrap());
         assert_eq!(store.attempt(a.id).unwrap(), None);
+    }
+
+    #[test]
+    fn a_follow_up_take_is_linked_to_the_first_and_outlives_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).unwrap();
+        let first = store.begin_attempt("q", "1-q.wav", 1_000).unwrap();
+        assert_eq!(first.follow_up_of, None);
+        let follow = store.begin_follow_up("q", "2-q.wav", 2_000, Some(first.id)).unwrap();
+        assert_eq!(follow.follow_up_of, Some(first.id));
+        assert_eq!(store.follow_ups_of(first.id).unwrap(), vec![follow.clone()]);
+        // A link to a take that does not exist is refused.
+        assert!(store.begin_follow_up("q", "3-q.wav", 3_000, Some(999)).is_err());
+        // Deleting the first take keeps the follow-up, unlinked.
+        assert!(store.delete_attempt(first.id).unwrap());
+        assert_eq!(store.attempt(follow.id).unwrap().unwrap().follow_up_of, None);
     }
 }

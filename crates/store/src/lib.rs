@@ -10,7 +10,8 @@
 //! - [`notes`] holds STAR notes, [`state`] per-question state, [`attempts`]
 //!   recorded answers, [`transcripts`] their text and word timings.
 //! - [`stories`] holds STAR stories linked to questions, [`reviews`] the
-//!   spaced-repetition cards and ratings, [`search`] the full-text index,
+//!   spaced-repetition cards and ratings, [`search`] the full-text index
+//!   (ranked by the FTS5 function in `rank.rs`),
 //!   [`metrics`] cached coaching figures for the progress charts.
 
 pub mod attempts;
@@ -18,6 +19,7 @@ mod error;
 pub mod metrics;
 pub mod notes;
 mod open;
+mod rank;
 pub mod reviews;
 pub mod search;
 pub mod settings;

@@ -11,6 +11,8 @@ use crate::schema;
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Row lengths for ranking search results, see [`crate::rank`].
+    pub(crate) search_lengths: std::cell::RefCell<crate::rank::LengthCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -66,7 +68,8 @@ impl Store {
         if found < supported {
             tracing::info!(from = found, to = supported, path = %path.display(), "database schema upgraded");
         }
-        Ok(Store { conn, path: path.to_path_buf() })
+        crate::rank::register(&conn)?;
+        Ok(Store { conn, path: path.to_path_buf(), search_lengths: Default::default() })
     }
 
     /// Where the database file lives.
@@ -130,7 +133,7 @@ mod tests {
         assert_eq!(store.schema_version().unwrap(), schema::latest_version());
         let tables: Vec<String> = store
             .conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search\\_index\\_%' ESCAPE '\\' ORDER BY name")
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search\\_%\\_%' ESCAPE '\\' ORDER BY name")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
@@ -138,7 +141,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             tables,
-            ["attempts", "coach_metrics", "question_states", "review_cards", "reviews", "search_index", "settings", "star_notes", "stories", "story_links", "transcripts"]
+            ["attempts", "coach_metrics", "question_states", "review_cards", "reviews", "search_note", "search_question", "search_story", "search_transcript", "settings", "star_notes", "stories", "story_links", "transcripts"]
         );
         assert_eq!(pragma(&store, "journal_mode"), "Text(\"wal\")");
         assert_eq!(pragma(&store, "foreign_keys"), "Integer(1)");

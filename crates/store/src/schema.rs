@@ -197,6 +197,101 @@ ALTER TABLE transcripts ADD COLUMN source TEXT NOT NULL DEFAULT 'one_pass'
     CHECK (source IN ('one_pass', 'live'));
 "#,
     ),
+    // 5: one FTS5 table per kind of record instead of one shared index. Each
+    // keystroke then ranks every kind with LIMIT on its own table (no
+    // per-row read of a `kind` column, no sort of the other kinds' rows),
+    // and the rowid is the source row's id, so the triggers delete by rowid
+    // instead of scanning (notes excepted: their key is text and VACUUM may
+    // renumber their implicit rowids, so they are found by question; there
+    // is at most one per question). Same columns everywhere: the question a row
+    // belongs to (not searched), a title and a body. Questions are
+    // re-indexed by the application when it opens, as before.
+    M::up(
+        r#"
+DROP TRIGGER star_notes_indexed;
+DROP TRIGGER star_notes_reindexed;
+DROP TRIGGER star_notes_unindexed;
+DROP TRIGGER stories_indexed;
+DROP TRIGGER stories_reindexed;
+DROP TRIGGER stories_unindexed;
+DROP TRIGGER transcripts_indexed;
+DROP TRIGGER transcripts_reindexed;
+DROP TRIGGER transcripts_unindexed;
+DROP TABLE search_index;
+
+CREATE VIRTUAL TABLE search_question USING fts5 (
+    question_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE VIRTUAL TABLE search_note USING fts5 (
+    question_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE VIRTUAL TABLE search_story USING fts5 (
+    question_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE VIRTUAL TABLE search_transcript USING fts5 (
+    question_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+
+CREATE TRIGGER star_notes_indexed AFTER INSERT ON star_notes BEGIN
+    INSERT INTO search_note (question_id, title, body)
+    VALUES (new.question_id, '',
+            concat_ws(char(10), new.situation, new.task, new.action, new.result, new.notes));
+END;
+CREATE TRIGGER star_notes_reindexed AFTER UPDATE ON star_notes BEGIN
+    DELETE FROM search_note WHERE question_id = old.question_id;
+    INSERT INTO search_note (question_id, title, body)
+    VALUES (new.question_id, '',
+            concat_ws(char(10), new.situation, new.task, new.action, new.result, new.notes));
+END;
+CREATE TRIGGER star_notes_unindexed AFTER DELETE ON star_notes BEGIN
+    DELETE FROM search_note WHERE question_id = old.question_id;
+END;
+
+CREATE TRIGGER stories_indexed AFTER INSERT ON stories BEGIN
+    INSERT INTO search_story (rowid, question_id, title, body)
+    VALUES (new.id, NULL, new.title,
+            concat_ws(char(10), new.situation, new.task, new.action, new.result, new.notes));
+END;
+CREATE TRIGGER stories_reindexed AFTER UPDATE ON stories BEGIN
+    DELETE FROM search_story WHERE rowid = old.id;
+    INSERT INTO search_story (rowid, question_id, title, body)
+    VALUES (new.id, NULL, new.title,
+            concat_ws(char(10), new.situation, new.task, new.action, new.result, new.notes));
+END;
+CREATE TRIGGER stories_unindexed AFTER DELETE ON stories BEGIN
+    DELETE FROM search_story WHERE rowid = old.id;
+END;
+
+CREATE TRIGGER transcripts_indexed AFTER INSERT ON transcripts BEGIN
+    INSERT INTO search_transcript (rowid, question_id, title, body)
+    VALUES (new.attempt_id, (SELECT question_id FROM attempts WHERE id = new.attempt_id), '', new.text);
+END;
+CREATE TRIGGER transcripts_reindexed AFTER UPDATE ON transcripts BEGIN
+    DELETE FROM search_transcript WHERE rowid = old.attempt_id;
+    INSERT INTO search_transcript (rowid, question_id, title, body)
+    VALUES (new.attempt_id, (SELECT question_id FROM attempts WHERE id = new.attempt_id), '', new.text);
+END;
+CREATE TRIGGER transcripts_unindexed AFTER DELETE ON transcripts BEGIN
+    DELETE FROM search_transcript WHERE rowid = old.attempt_id;
+END;
+
+INSERT INTO search_note (question_id, title, body)
+    SELECT question_id, '', concat_ws(char(10), situation, task, action, result, notes) FROM star_notes;
+INSERT INTO search_story (rowid, question_id, title, body)
+    SELECT id, NULL, title, concat_ws(char(10), situation, task, action, result, notes) FROM stories;
+INSERT INTO search_transcript (rowid, question_id, title, body)
+    SELECT t.attempt_id, a.question_id, '', t.text FROM transcripts t JOIN attempts a ON a.id = t.attempt_id;
+"#,
+    ),
+    // 6: a follow-up answer is its own take, linked to the take that
+    // answered the question it follows (a mock interview asks both).
+    // Deleting the first take leaves the follow-up standing, unlinked.
+    M::up(
+        r#"
+ALTER TABLE attempts ADD COLUMN follow_up_of INTEGER REFERENCES attempts (id) ON DELETE SET NULL;
+CREATE INDEX attempts_by_follow_up ON attempts (follow_up_of) WHERE follow_up_of IS NOT NULL;
+"#,
+    ),
 ];
 
 /// All migrations in order.
@@ -219,7 +314,7 @@ mod tests {
 
 #[cfg(test)]
 mod upgrade_tests {
-    use crate::{AttemptState, Store, TranscriptionState};
+    use crate::{AttemptState, SearchKind, Store, TranscriptionState};
 
     #[test]
     fn a_version_1_database_upgrades_and_keeps_its_rows() {
@@ -239,5 +334,30 @@ mod upgrade_tests {
         let a = &store.attempts_for("q").unwrap()[0];
         assert_eq!((a.state, a.duration_ms, a.transcription), (AttemptState::Done, Some(900), TranscriptionState::None));
         assert_eq!(store.star_note("q").unwrap().unwrap().situation, "kept");
+    }
+
+    #[test]
+    fn a_version_4_database_moves_its_index_to_one_table_per_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            super::migrations().to_version(&mut conn, 4).unwrap();
+            conn.execute_batch(
+                "INSERT INTO attempts (id, question_id, state, started_ms, duration_ms, audio_file) VALUES (7, 'q', 'done', 5, 900, '5-q.wav');
+                 INSERT INTO transcripts (attempt_id, model, text, created_ms) VALUES (7, 'tiny.en', 'the zeppelin rollout', 1);
+                 INSERT INTO star_notes (question_id, action, updated_ms) VALUES ('q', 'bisected the flaky deploy', 1);
+                 INSERT INTO stories (id, title, situation, created_ms, updated_ms) VALUES (3, 'Kubernetes move', 'three clusters', 1, 1);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let found = |s: &Store, q: &str| s.search(q, 5).unwrap().into_iter().map(|h| (h.kind, h.ref_id)).collect::<Vec<_>>();
+        assert_eq!(found(&store, "zeppelin"), vec![(SearchKind::Transcript, "7".to_string())]);
+        assert_eq!(found(&store, "bisected"), vec![(SearchKind::Note, "q".to_string())]);
+        assert_eq!(found(&store, "clusters"), vec![(SearchKind::Story, "3".to_string())]);
+        // The new triggers follow edits and deletes.
+        store.delete_attempt(7).unwrap();
+        assert!(found(&store, "zeppelin").is_empty());
     }
 }

@@ -1,18 +1,27 @@
 //! Full-text search over everything the user can look for: questions, STAR
-//! notes, stories and transcripts, in one SQLite FTS5 index (`search_index`).
+//! notes, stories and transcripts, one SQLite FTS5 table for each
+//! (`search_question`, `search_note`, `search_story`, `search_transcript`).
 //! Triggers keep notes, stories and transcripts indexed; questions live in the
 //! bank's files, so the application re-indexes them with
 //! [`index_questions`](Store::index_questions) when it opens.
 //!
-//! Queries are built from the words the user typed, never passed to FTS5 raw,
-//! so quotes and operators in the box cannot cause a syntax error. The last
-//! word matches as a prefix, which makes search-as-you-type work.
+//! A keystroke runs one ranked query per table, each `LIMIT`ed to the rows
+//! shown ([`rank`] scores them), then reads the text of those rows by rowid
+//! and marks the hits in Rust ([`marks`]). [`query`] turns the typed text into
+//! words; the last word matches as a prefix, which makes search-as-you-type
+//! work.
 
-use rusqlite::params;
+mod marks;
+mod query;
+
+use rusqlite::{params, OptionalExtension};
+use rusqlite::types::ToSqlOutput;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{Store, StoreError};
+use query::Query;
+use crate::rank::{Lengths, LENGTHS_POINTER};
 
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -27,13 +36,18 @@ pub enum SearchKind {
 impl SearchKind {
     pub const ALL: [SearchKind; 4] = [SearchKind::Question, SearchKind::Note, SearchKind::Story, SearchKind::Transcript];
 
-    fn as_str(self) -> &'static str {
+    /// The FTS5 table that indexes this kind.
+    fn table(self) -> &'static str {
         match self {
-            SearchKind::Question => "question",
-            SearchKind::Note => "note",
-            SearchKind::Story => "story",
-            SearchKind::Transcript => "transcript",
+            SearchKind::Question => "search_question",
+            SearchKind::Note => "search_note",
+            SearchKind::Story => "search_story",
+            SearchKind::Transcript => "search_transcript",
         }
+    }
+
+    fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -68,64 +82,21 @@ pub struct QuestionDoc<'a> {
     pub body: String,
 }
 
-const OPEN: char = '\u{E000}';
-const CLOSE: char = '\u{E001}';
-
-/// Turns what the user typed into a safe FTS5 query: every word quoted, the
-/// last one a prefix unless the input ends in a space. A last word of one
-/// letter is left out until the next keystroke (as a prefix it matches nearly
-/// everything and says nothing). `None` when there is no word to look for.
+/// Turns what the user typed into the FTS5 query Starling runs: every word
+/// quoted, the last one a prefix unless the input ends in a space, a last
+/// word of one letter left out. `None` when there is no word to look for.
 pub fn fts_query(input: &str) -> Option<String> {
-    let prefix = !input.ends_with(char::is_whitespace);
-    let mut words: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"", w.to_lowercase()))
-        .collect();
-    if prefix && words.last().is_some_and(|w| w.chars().count() == 3) {
-        words.pop();
-        return (!words.is_empty()).then(|| words.join(" "));
-    }
-    let last = words.len().checked_sub(1)?;
-    Some(
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| if i == last && prefix { format!("{w}*") } else { w.clone() })
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
-/// Splits text with FTS5 highlight markers into marks.
-fn marks(text: &str) -> Vec<Mark> {
-    let mut out: Vec<Mark> = Vec::new();
-    let mut current = String::new();
-    let mut hit = false;
-    for c in text.chars() {
-        if c == OPEN || c == CLOSE {
-            if !current.is_empty() {
-                out.push(Mark { text: std::mem::take(&mut current), hit });
-            }
-            hit = c == OPEN;
-        } else {
-            current.push(c);
-        }
-    }
-    if !current.is_empty() {
-        out.push(Mark { text: current, hit });
-    }
-    out
+    Query::parse(input).map(|q| q.fts())
 }
 
 impl Store {
     /// Replaces the indexed questions with `docs`.
     pub fn index_questions(&mut self, docs: &[QuestionDoc<'_>]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM search_index WHERE kind = 'question'", [])?;
+        tx.execute("DELETE FROM search_question", [])?;
         {
             let mut stmt = tx.prepare(
-                "INSERT INTO search_index (kind, ref, question_id, title, body) VALUES ('question', ?1, ?1, ?2, ?3)",
+                "INSERT INTO search_question (question_id, title, body) VALUES (?1, ?2, ?3)",
             )?;
             for d in docs {
                 stmt.execute(params![d.id, d.title, d.body])?;
@@ -136,57 +107,68 @@ impl Store {
     }
 
     /// Searches every kind, best matches first, at most `per_kind` of each.
-    /// A title match weighs ten times a body match. One ranked pass finds the
-    /// best rows of every kind; highlight() and snippet(), the costly part,
-    /// then run only for the rows returned.
+    /// A title match weighs ten times a body match.
     pub fn search(&self, input: &str, per_kind: usize) -> Result<Vec<SearchHit>, StoreError> {
-        let Some(query) = fts_query(input) else { return Ok(Vec::new()) };
-        let mut ranked = self.conn.prepare_cached(
-            "SELECT rowid, kind, bm25(search_index, 0, 0, 0, 10.0, 1.0) AS score
-             FROM search_index WHERE search_index MATCH ?1 ORDER BY score",
-        )?;
-        let mut chosen: Vec<(i64, SearchKind, f64)> = Vec::new();
-        let mut counts = [0usize; 4];
-        let mut rows = ranked.query([&query])?;
-        while let Some(r) = rows.next()? {
-            let kind: String = r.get(1)?;
-            let Some(k) = SearchKind::ALL.iter().position(|x| x.as_str() == kind) else { continue };
-            if counts[k] < per_kind {
-                counts[k] += 1;
-                chosen.push((r.get(0)?, SearchKind::ALL[k], r.get(2)?));
-            }
-            if counts.iter().all(|c| *c >= per_kind) {
-                break;
-            }
-        }
-        drop(rows);
-        let sql = format!(
-            "SELECT ref, question_id, highlight(search_index, 3, '{OPEN}', '{CLOSE}'),
-                    snippet(search_index, 4, '{OPEN}', '{CLOSE}', '…', 16)
-             FROM search_index WHERE search_index MATCH ?1 AND rowid = ?2"
-        );
-        let mut detail = self.conn.prepare_cached(&sql)?;
-        let mut hits = Vec::with_capacity(chosen.len());
+        let Some(query) = Query::parse(input) else { return Ok(Vec::new()) };
+        let fts = query.fts();
+        self.refresh_lengths()?;
+        let cache = self.search_lengths.borrow();
+        let mut hits = Vec::new();
         for kind in SearchKind::ALL {
-            for (rowid, _, rank) in chosen.iter().filter(|c| c.1 == kind) {
-                let hit = detail.query_row(params![query, rowid], |r| {
-                    Ok(SearchHit {
-                        kind,
-                        ref_id: match r.get::<_, rusqlite::types::Value>(0)? {
-                            rusqlite::types::Value::Integer(i) => i.to_string(),
-                            rusqlite::types::Value::Text(t) => t,
-                            _ => String::new(),
-                        },
-                        question_id: r.get(1)?,
-                        title: marks(&r.get::<_, String>(2)?),
-                        excerpt: marks(&r.get::<_, String>(3)?),
-                        rank: *rank,
-                    })
-                })?;
-                hits.push(hit);
+            let table = kind.table();
+            let lengths = cache.tables[kind.index()].as_ref();
+            let pointer = match lengths {
+                Some(l) => ToSqlOutput::Pointer((std::ptr::from_ref(l).cast(), LENGTHS_POINTER, None)),
+                None => ToSqlOutput::from(rusqlite::types::Null),
+            };
+            let mut ranked = self.conn.prepare_cached(&format!(
+                "SELECT rowid, starling_rank({table}, ?2) AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY score, rowid LIMIT ?3"
+            ))?;
+            let chosen: Vec<(i64, f64)> =
+                ranked.query_map(params![fts, pointer, per_kind as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            let mut text = self.conn.prepare_cached(&format!("SELECT question_id, title, body FROM {table} WHERE rowid = ?1"))?;
+            for (rowid, rank) in chosen {
+                let (question_id, title, body): (Option<String>, String, String) =
+                    text.query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                let ref_id = match kind {
+                    SearchKind::Question | SearchKind::Note => question_id.clone().unwrap_or_default(),
+                    SearchKind::Story | SearchKind::Transcript => rowid.to_string(),
+                };
+                hits.push(SearchHit {
+                    kind,
+                    ref_id,
+                    question_id,
+                    title: marks::highlight(&title, &query),
+                    excerpt: marks::excerpt(&body, &query),
+                    rank,
+                });
             }
         }
         Ok(hits)
+    }
+
+    /// Reads a table's row lengths again when the table changed since they
+    /// were read (one pass over its length records); unchanged tables cost
+    /// one small read each.
+    fn refresh_lengths(&self) -> Result<(), StoreError> {
+        let mut cache = self.search_lengths.borrow_mut();
+        for kind in SearchKind::ALL {
+            let table = kind.table();
+            // FTS5's structure record lives at id 10 of the table's data.
+            let stamp: Option<Vec<u8>> = self
+                .conn
+                .prepare_cached(&format!("SELECT block FROM {table}_data WHERE id = 10"))?
+                .query_row([], |r| r.get(0))
+                .optional()?;
+            if stamp.is_some() && cache.stamps[kind.index()] == stamp {
+                continue;
+            }
+            let mut stmt = self.conn.prepare_cached(&format!("SELECT rowid, starling_doclen({table}) FROM {table}"))?;
+            let rows: Vec<(i64, u32)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            cache.tables[kind.index()] = Lengths::from_rows(&rows);
+            cache.stamps[kind.index()] = stamp;
+        }
+        Ok(())
     }
 }
 
@@ -194,27 +176,6 @@ impl Store {
 mod tests {
     use super::*;
     use crate::{StarNoteDraft, StoredTranscript, StoryDraft};
-
-    #[test]
-    fn queries_are_quoted_words_with_a_prefix_last() {
-        assert_eq!(fts_query("cache inval").as_deref(), Some("\"cache\" \"inval\"*"));
-        assert_eq!(fts_query("Cache ").as_deref(), Some("\"cache\""));
-        assert_eq!(fts_query("\"AND\" OR (NEAR* -"), Some("\"and\" \"or\" \"near\"*".into()));
-        assert_eq!(fts_query("  ()\" "), None);
-        assert_eq!(fts_query("c"), None, "one letter waits for the next");
-        assert_eq!(fts_query("cache l").as_deref(), Some("\"cache\""));
-        assert_eq!(fts_query("cache l ").as_deref(), Some("\"cache\" \"l\""));
-    }
-
-    #[test]
-    fn marks_split_on_highlight_markers() {
-        let m = marks("a \u{E000}b\u{E001} c");
-        assert_eq!(m, vec![
-            Mark { text: "a ".into(), hit: false },
-            Mark { text: "b".into(), hit: true },
-            Mark { text: " c".into(), hit: false }
-        ]);
-    }
 
     fn store(dir: &tempfile::TempDir) -> Store {
         Store::open(&dir.path().join("s.db")).unwrap()
@@ -286,5 +247,45 @@ mod tests {
         assert!(kinds("kubernetes").is_empty());
         s.delete_attempt(attempt.id).unwrap();
         assert!(kinds("zeppelin").is_empty());
+    }
+
+    /// Every note's score as FTS5's own bm25 gives it, best first.
+    fn bm25_notes(s: &Store, word: &str) -> Vec<(String, f64)> {
+        let mut stmt = s
+            .conn
+            .prepare("SELECT question_id, bm25(search_note, 0, 10, 1) AS b FROM search_note WHERE search_note MATCH ?1 ORDER BY b, rowid")
+            .unwrap();
+        stmt.query_map([word], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn kept_lengths_follow_writes_from_this_and_other_connections_table_by_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(&dir);
+        let note = |q: &str, action: &str| StarNoteDraft { question_id: q.into(), action: action.into(), ..Default::default() };
+        s.save_star_note(&note("q1", "rollback plan")).unwrap();
+        s.save_star_note(&note("q2", "rollback then a long list of other careful steps")).unwrap();
+        let ours = |s: &Store| s.search("rollback", 5).unwrap().into_iter().map(|h| (h.ref_id, h.rank)).collect::<Vec<_>>();
+        let same = |a: Vec<(String, f64)>, b: Vec<(String, f64)>| {
+            assert_eq!(a.len(), b.len(), "{a:?} / {b:?}");
+            for (x, y) in a.iter().zip(&b) {
+                assert!(x.0 == y.0 && (x.1 - y.1).abs() < 1e-9, "{a:?} against bm25's {b:?}");
+            }
+        };
+        same(ours(&s), bm25_notes(&s, "rollback"));
+        let stamps = s.search_lengths.borrow().stamps.clone();
+
+        // The same number of rows, one row's length changed, from another connection.
+        let other = store(&dir);
+        other.save_star_note(&note("q1", "rollback plan written down with every owner named")).unwrap();
+        same(ours(&s), bm25_notes(&s, "rollback"));
+        let after = s.search_lengths.borrow().stamps.clone();
+        assert_ne!(after[SearchKind::Note.index()], stamps[SearchKind::Note.index()], "the note table was read again");
+        assert_eq!(after[SearchKind::Question.index()], stamps[SearchKind::Question.index()], "the untouched tables were kept");
+        assert_eq!(after[SearchKind::Transcript.index()], stamps[SearchKind::Transcript.index()]);
+
+        // And from this connection.
+        s.save_star_note(&note("q2", "rollback")).unwrap();
+        same(ours(&s), bm25_notes(&s, "rollback"));
     }
 }

@@ -22,6 +22,9 @@ pub enum StudioError {
     #[error("Question `{}` is not a quiz question, so it has no options to check.", visible(.0))]
     NotAQuiz(String),
 
+    #[error("Take {attempt_id} has no follow-up to answer: question `{}` has none, or the take already answers one.", visible(.question_id))]
+    NoFollowUp { question_id: String, attempt_id: i64 },
+
     #[error(transparent)]
     Paths(#[from] crate::paths::PathsError),
 
@@ -85,6 +88,18 @@ pub enum StudioError {
 
     #[error("Those coaching settings cannot be used: use {0}.")]
     InvalidSettings(String),
+
+    #[error(transparent)]
+    Interview(#[from] crate::interview::SettingsProblem),
+
+    #[error("Starling could not start the mock interview ({0}). Close some programs and try again.")]
+    InterviewThread(std::io::Error),
+
+    #[error("A mock interview is already running. Finish or stop it first.")]
+    InterviewRunning,
+
+    #[error(transparent)]
+    Voice(#[from] starling_voice::VoiceError),
 
     #[error("There is no story with id {0}. It may have been deleted.")]
     UnknownStory(i64),
@@ -224,17 +239,24 @@ impl From<StudioError> for IpcError {
             | StudioError::DeckProblems { .. }
             | StudioError::DeckExists(_)
             | StudioError::BadDeckName(_)
-            | StudioError::InvalidSettings(_) => ErrorKind::Invalid,
+            | StudioError::InvalidSettings(_)
+            | StudioError::Interview(_) => ErrorKind::Invalid,
+            StudioError::InterviewThread(_) => ErrorKind::Internal,
             StudioError::Store(_) | StudioError::Paths(_) => ErrorKind::Storage,
             StudioError::Bank(_) => ErrorKind::Bank,
             StudioError::UnknownQuestion(_) => ErrorKind::NotFound,
-            StudioError::NotAQuiz(_) => ErrorKind::Invalid,
+            StudioError::NotAQuiz(_) | StudioError::NoFollowUp { .. } => ErrorKind::Invalid,
             StudioError::Capture(_) => ErrorKind::Microphone,
-            StudioError::AlreadyRecording | StudioError::Lock(crate::lock::LockError::Busy { .. }) => ErrorKind::Busy,
+            StudioError::AlreadyRecording | StudioError::InterviewRunning | StudioError::Lock(crate::lock::LockError::Busy { .. }) => ErrorKind::Busy,
             StudioError::Lock(crate::lock::LockError::Write { .. }) => ErrorKind::Storage,
             StudioError::BadOutput(_) => ErrorKind::Invalid,
             StudioError::BadInput(starling_files::FileError::Missing { .. }) => ErrorKind::NotFound,
             StudioError::BadInput(_) => ErrorKind::Invalid,
+            StudioError::Voice(
+                starling_voice::VoiceError::File(starling_files::FileError::Missing { .. }) | starling_voice::VoiceError::NotInstalled { .. },
+            ) => ErrorKind::NotFound,
+            StudioError::Voice(starling_voice::VoiceError::Install { .. } | starling_voice::VoiceError::Cache { .. }) => ErrorKind::Storage,
+            StudioError::Voice(_) => ErrorKind::Invalid,
             StudioError::NotRecording => ErrorKind::Invalid,
             StudioError::NotOpen => ErrorKind::Storage,
             StudioError::NoWorker => ErrorKind::Transcription,

@@ -37,6 +37,8 @@ pub mod clock;
 pub mod coaching;
 pub mod error;
 mod files;
+pub mod interview;
+pub mod interview_run;
 pub mod live;
 pub mod lock;
 pub mod markdown;

@@ -68,4 +68,14 @@ impl DataPaths {
     pub fn recordings(&self) -> PathBuf {
         self.root.join("recordings")
     }
+
+    /// The interviewer's installed voices (`NAME.onnx` + `NAME.onnx.json`).
+    pub fn voices(&self) -> PathBuf {
+        self.root.join("voices")
+    }
+
+    /// Questions already spoken, kept per voice, speed and text.
+    pub fn speech(&self) -> PathBuf {
+        self.root.join("speech")
+    }
 }

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use starling_capture::{wav, CaptureEvent, RecordOptions, Recorder, StopReason};
 use starling_store::{now_ms, Attempt, AttemptState, TranscriptionState};
-use starling_transcribe::{Segment, Transcript};
+use starling_transcribe::Transcript;
 
 pub use crate::active::PendingLive;
 use crate::active::ActiveRecording;
 use crate::error::StudioError;
-use crate::live::LiveTranscription;
+use crate::live::{LiveOptions, LiveTranscription, LiveUpdate};
 use crate::studio::Studio;
 
 /// The settings key of the chosen microphone.
@@ -21,8 +21,20 @@ const MIC_SETTING: &str = "microphone";
 pub struct LiveRequest {
     /// The executable that runs `__live-worker` (the app's own binary).
     pub program: PathBuf,
-    /// Receives each stretch's segments as soon as they are known.
-    pub on_segments: Box<dyn FnMut(Vec<Segment>) + Send>,
+    /// Receives each finished stretch's segments and each preview of the
+    /// stretch being spoken as soon as they are known.
+    pub on_update: Box<dyn FnMut(LiveUpdate) + Send>,
+    /// The worker's environment, decided from the processor's load.
+    pub worker_env: Vec<(&'static str, &'static str)>,
+}
+
+impl LiveRequest {
+    /// A request whose worker's threads wait as the processor's load
+    /// suggests ([`starling_transcribe::load`]). Watching the load takes a
+    /// tenth of a second: build the request before taking the studio's lock.
+    pub fn new(program: PathBuf, on_update: Box<dyn FnMut(LiveUpdate) + Send>) -> LiveRequest {
+        LiveRequest { program, on_update, worker_env: starling_transcribe::load::worker_env() }
+    }
 }
 
 /// A file name that is safe on every file system and sorts by time.
@@ -89,6 +101,38 @@ impl Studio {
         if self.bank.get(question_id).is_none() {
             return Err(StudioError::UnknownQuestion(question_id.to_string()));
         }
+        self.start_take(question_id, None, opts, live, on_event)
+    }
+
+    /// Starts recording the answer to the follow-up of the question take
+    /// `first` answered, linked to it (see [`Attempt::follow_up_of`]). The
+    /// first take must be finished, answer a question that has a follow-up,
+    /// and not itself be a follow-up answer.
+    pub fn start_follow_up_live(
+        &mut self,
+        first: i64,
+        opts: RecordOptions,
+        live: Option<LiveRequest>,
+        on_event: impl FnMut(CaptureEvent) + Send + 'static,
+    ) -> Result<Attempt, StudioError> {
+        self.ensure_not_recording()?;
+        let first = self.store.attempt(first)?.ok_or(StudioError::UnknownAttempt(first))?;
+        let question = self.bank.get(&first.question_id).ok_or_else(|| StudioError::UnknownQuestion(first.question_id.clone()))?;
+        if question.follow_up.is_none() || first.follow_up_of.is_some() {
+            return Err(StudioError::NoFollowUp { question_id: first.question_id.clone(), attempt_id: first.id });
+        }
+        let question_id = first.question_id.clone();
+        self.start_take(&question_id, Some(first.id), opts, live, on_event)
+    }
+
+    fn start_take(
+        &mut self,
+        question_id: &str,
+        follow_up_of: Option<i64>,
+        opts: RecordOptions,
+        live: Option<LiveRequest>,
+        on_event: impl FnMut(CaptureEvent) + Send + 'static,
+    ) -> Result<Attempt, StudioError> {
         let started = now_ms();
         let file = file_name(question_id, started);
         let path = self.paths.recordings().join(&file);
@@ -102,17 +146,13 @@ impl Studio {
         });
         // Room for 30 s between reads: only a stalled reader fills it.
         let (tap, reader) = model.is_some().then(|| starling_capture::audio_tap(30)).unzip();
-        let attempt = self.store.begin_attempt(question_id, &file, started)?;
+        let attempt = self.store.begin_follow_up(question_id, &file, started, follow_up_of)?;
         match Recorder::start_with_tap(opts, &path, tap, on_event) {
             Ok(recorder) => {
                 let live = match (model, reader) {
                     (Some((m, req)), Some(reader)) => {
-                        match LiveTranscription::start(
-                            &req.program,
-                            Path::new(&m.path),
-                            reader,
-                            req.on_segments,
-                        ) {
+                        let opts = LiveOptions { worker_env: req.worker_env, ..LiveOptions::default() };
+                        match LiveTranscription::start_with(&req.program, Path::new(&m.path), reader, opts, req.on_update) {
                             Ok(l) => Some((m.name, l)),
                             Err(e) => {
                                 tracing::warn!(error = %e, "recording without a live transcript");

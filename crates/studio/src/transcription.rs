@@ -1,6 +1,7 @@
 //! Transcribing attempts off the UI thread and outside the app's process.
 //!
-//! A [`TranscriptionRunner`] owns one thread and its own database connection.
+//! A [`TranscriptionRunner`] owns one thread and its own database connection
+//! (opened with the first job).
 //! Jobs run one at a time in a worker process (the app's own binary with a
 //! hidden `__transcribe-worker` subcommand), so a crash inside whisper.cpp
 //! only fails that job: the attempt is marked failed with the reason and its
@@ -86,17 +87,32 @@ impl TranscriptionRunner {
         worker: WorkerCommand,
         on_event: impl Fn(TranscriptionEvent) + Send + 'static,
     ) -> Result<Self, StudioError> {
-        let mut store = Store::open(&paths.database())?;
+        let database = paths.database();
         let (tx, rx) = mpsc::channel::<Job>();
         let current: Arc<Mutex<Option<(i64, Child)>>> = Arc::default();
         let cur = current.clone();
         let thread = std::thread::Builder::new()
             .name("starling-transcribe".into())
             .spawn(move || {
+                // Opened with the first job, not at start-up: an app that
+                // transcribes nothing never pays for a second connection.
+                let mut opened: Option<Store> = None;
                 for job in rx {
                     let id = job.attempt_id as i32;
+                    if opened.is_none() {
+                        match Store::open(&database) {
+                            Ok(s) => opened = Some(s),
+                            Err(e) => {
+                                let message = format!("The transcript could not be saved: {e}");
+                                tracing::warn!(attempt = job.attempt_id, %message, "transcription failed");
+                                on_event(TranscriptionEvent::Failed { attempt_id: id, message });
+                                continue;
+                            }
+                        }
+                    }
+                    let Some(store) = opened.as_mut() else { continue };
                     let outcome = run_job(&job, &worker, &cur, &mut |p| on_event(TranscriptionEvent::Progress { attempt_id: id, percent: p }))
-                        .and_then(|t| save(&mut store, &job, t));
+                        .and_then(|t| save(store, &job, t));
                     match outcome {
                         Ok(transcript) => on_event(TranscriptionEvent::Done { attempt_id: id, transcript }),
                         Err(e) => {
@@ -229,7 +245,8 @@ pub(crate) fn run_worker(
     progress: &mut dyn FnMut(u8),
 ) -> Result<Transcript, JobError> {
     let mut cmd = Command::new(&worker.program);
-    cmd.args(&worker.prefix)
+    cmd.envs(starling_transcribe::load::worker_env())
+        .args(&worker.prefix)
         .arg("--model")
         .arg(model)
         .arg("--wav")
@@ -254,7 +271,7 @@ pub(crate) fn run_worker(
         let Ok(line) = line else { break };
         match serde_json::from_str::<WorkerMessage>(&line) {
             Ok(WorkerMessage::Progress(p)) => progress(p),
-            Ok(WorkerMessage::Live(_) | WorkerMessage::Loaded) => {}
+            Ok(WorkerMessage::Live(_) | WorkerMessage::Preview(_) | WorkerMessage::Loaded) => {}
             Ok(WorkerMessage::Transcript(t)) => transcript = Some(t),
             Ok(WorkerMessage::Error(e)) => error = Some(e),
             Err(_) => tracing::debug!(%line, "ignoring a line from the worker"),

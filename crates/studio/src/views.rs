@@ -65,6 +65,23 @@ pub enum RecordingEvent {
     Live {
         segments: Vec<starling_transcribe::Segment>,
     },
+    /// A provisional transcript of the stretch being spoken, replacing the
+    /// previous one until the stretch ends (then a `live` event carries its
+    /// kept text). Its first `confirmed_words` words were in the previous
+    /// preview too.
+    Preview {
+        segments: Vec<starling_transcribe::Segment>,
+        confirmed_words: u32,
+    },
+}
+
+impl From<crate::live::LiveUpdate> for RecordingEvent {
+    fn from(u: crate::live::LiveUpdate) -> Self {
+        match u {
+            crate::live::LiveUpdate::Stretch(segments) => RecordingEvent::Live { segments },
+            crate::live::LiveUpdate::Preview { segments, confirmed_words } => RecordingEvent::Preview { segments, confirmed_words },
+        }
+    }
 }
 
 impl From<starling_capture::CaptureEvent> for RecordingEvent {

@@ -12,7 +12,8 @@
 //!   and stitching their transcripts back together.
 //! - [`wer`]: word error rate, for tests and the model table.
 //! - [`cpu`]: which build of whisper.cpp (portable, or one for a newer
-//!   instruction set) runs on this processor.
+//!   instruction set) runs on this processor; [`load`]: how its threads
+//!   wait, from how busy the processor is when a worker starts.
 
 pub mod audio;
 pub mod benchmark;
@@ -25,6 +26,7 @@ mod error;
 pub mod ggml;
 pub mod limits;
 pub mod live;
+pub mod load;
 pub mod mel;
 pub mod testmodel;
 pub mod vocab;

@@ -8,12 +8,15 @@
 //! sound system.
 //!
 //! - [`protocol`]: the messages and the audio framing on the pipes.
-//! - [`run`]: what each worker does.
+//! - [`run`]: what each worker does; [`live`]: the live worker, which
+//!   transcribes finished stretches and previews of the one being spoken.
 
+pub mod live;
 pub mod protocol;
 pub mod run;
 
-pub use run::{LiveArgs, TranscribeArgs};
+pub use live::LiveArgs;
+pub use run::TranscribeArgs;
 
 /// The hidden subcommand that runs the one-pass transcription worker.
 pub const TRANSCRIBE: &str = "__transcribe-worker";

@@ -25,6 +25,6 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Transcribe(args) => starling_worker::run::transcribe(args),
-        Command::Live(args) => starling_worker::run::live(args),
+        Command::Live(args) => starling_worker::live::live(args),
     }
 }

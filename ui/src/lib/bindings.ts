@@ -148,7 +148,12 @@ transcription_error: string | null,
  * When the retention setting deleted the recording (the transcript and
  * the row stay).
  */
-audio_removed_ms: number | null, };
+audio_removed_ms: number | null, 
+/**
+ * For the answer to a follow-up question: the take that answered the
+ * question it follows.
+ */
+follow_up_of: number | null, };
 
 export type InputDevice = { 
 /**
@@ -172,7 +177,73 @@ export type MicrophoneList = { devices: Array<InputDevice>,
  */
 preferred: string | null, };
 
-export type RecordingEvent = { "kind": "started", device: string, } | { "kind": "level", peak: number, rms: number, elapsed_ms: number, } | { "kind": "silence", silent_ms: number, } | { "kind": "sound_resumed" } | { "kind": "ended", reason: StopReason, } | { "kind": "live", segments: Array<Segment>, };
+export type RecordingEvent = { "kind": "started", device: string, } | { "kind": "level", peak: number, rms: number, elapsed_ms: number, } | { "kind": "silence", silent_ms: number, } | { "kind": "sound_resumed" } | { "kind": "ended", reason: StopReason, } | { "kind": "live", segments: Array<Segment>, } | { "kind": "preview", segments: Array<Segment>, confirmed_words: number, };
+
+export type InterviewSettings = { 
+/**
+ * The interviewer reads each question (and follow-up) aloud.
+ */
+speak: boolean, 
+/**
+ * The voice's pace, 0.5 to 2.
+ */
+speed: number, 
+/**
+ * Think time after a question is asked, before recording starts.
+ */
+think_ms: number, 
+/**
+ * Silence after speech that ends an answer; 0 turns it off (Space only).
+ */
+silence_ms: number, 
+/**
+ * Ask each question's follow-up, when it has one.
+ */
+follow_ups: boolean, };
+
+export type Turn = { 
+/**
+ * The question's place in the interview, from 0.
+ */
+index: number, follow_up: boolean, };
+
+export type InterviewPhase = { "phase": "asking", turn: Turn, } | { "phase": "thinking", turn: Turn, until_ms: number, } | { "phase": "answering", turn: Turn, 
+/**
+ * Speech has been heard, so silence can end the answer.
+ */
+heard_speech: boolean, 
+/**
+ * When the current silence began.
+ */
+silent_since_ms: number | null, } | { "phase": "finished" };
+
+export type AnswerEnd = "space" | "silence" | "recorder" | "stopped";
+
+export type AnsweredTurn = { turn: Turn, question_id: string, attempt_id: number, 
+/**
+ * The first take, for a follow-up's answer.
+ */
+follow_up_of: number | null, ended_by: AnswerEnd, };
+
+export type VoiceList = { 
+/**
+ * Installed neural voices, by name; "espeak" (always there) is not listed.
+ */
+voices: Array<string>, 
+/**
+ * Whether neural voices can run (ONNX Runtime was found).
+ */
+neural: boolean, };
+
+export type InterviewEvent = { "kind": "phase", phase: InterviewPhase, countdown_ms: number | null, } | { "kind": "speaking", turn: Turn, text: string, 
+/**
+ * The speech came from the cache.
+ */
+cached: boolean, 
+/**
+ * From the command to the first sample going out.
+ */
+ready_ms: number, } | { "kind": "voice_problem", message: string, } | { "kind": "take_started", turn: Turn, attempt: Attempt, } | { "kind": "recording", event: RecordingEvent, } | { "kind": "take_stopped", turn: Turn, attempt: Attempt, ended_by: AnswerEnd, } | { "kind": "finished", answered: Array<AnsweredTurn>, } | { "kind": "failed", message: string, };
 
 export type ModelMeasurement = { 
 /**

@@ -15,6 +15,8 @@ import type {
   ExportDefaults,
   HistoryItem,
   InstalledModel,
+  InterviewEvent,
+  InterviewSettings,
   MicrophoneList,
   ModelMeasurement,
   ProgressPoint,
@@ -33,6 +35,7 @@ import type {
   StoryDraft,
   TodayView,
   Transcript,
+  VoiceList,
 } from "./bindings";
 
 /** Invokes a command; a failure is always an `IpcError` (see errors.ts). */
@@ -52,6 +55,12 @@ export const COMMAND_NAMES = [
   "open_question",
   "save_star_note",
   "set_starred",
+  "start_interview",
+  "interview_space",
+  "stop_interview",
+  "list_voices",
+  "import_voice",
+  "remove_voice",
   "list_microphones",
   "set_microphone",
   "start_recording",
@@ -110,6 +119,26 @@ export const commands = {
   openQuestion: (id: string): Promise<QuestionDetail> => call("open_question", { id }),
   saveStarNote: (draft: StarNoteDraft): Promise<StarNote | null> => call("save_star_note", { draft }),
   setStarred: (id: string, starred: boolean): Promise<null> => call("set_starred", { id, starred }),
+  /**
+   * Starts a mock interview over `question_ids`, spoken by `voice` (an
+   * installed voice, "espeak", or `None` for the first installed one).
+   */
+  startInterview: (questionIds: string[], settings: InterviewSettings, voice: string | null, maxSeconds: number, onEvent: (event: InterviewEvent) => void): Promise<null> => {
+    const onEventChannel = new Channel<InterviewEvent>();
+    onEventChannel.onmessage = onEvent;
+    return call("start_interview", { questionIds, settings, voice, maxSeconds, onEvent: onEventChannel });
+  },
+  /** Space: skips the reading or the think time, or ends the answer. */
+  interviewSpace: (): Promise<boolean> => call("interview_space"),
+  /** Ends the running interview; a take being recorded is kept. */
+  stopInterview: (): Promise<boolean> => call("stop_interview"),
+  listVoices: (): Promise<VoiceList> => call("list_voices"),
+  /**
+   * Installs the Piper voice at `path` (its `.onnx`, with the `.onnx.json`
+   * beside it). Opening it to check it takes a second, off the UI thread.
+   */
+  importVoice: (path: string): Promise<VoiceList> => call("import_voice", { path }),
+  removeVoice: (name: string): Promise<VoiceList> => call("remove_voice", { name }),
   /** Enumerating ALSA devices can take a moment, so it runs off the UI thread. */
   listMicrophones: (): Promise<MicrophoneList> => call("list_microphones"),
   setMicrophone: (name: string | null): Promise<null> => call("set_microphone", { name }),

@@ -46,6 +46,10 @@ export class Take {
   level = $state(0);
   silent = $state(false);
   liveSegments = $state<Segment[]>([]);
+  /** A provisional transcript of the stretch being spoken (replaced by the next). */
+  previewSegments = $state<Segment[]>([]);
+  /** How many of the preview's first words the previous preview agreed on. */
+  previewConfirmed = $state(0);
   message = $state<string | null>(null);
   private stopThink: (() => void) | null = null;
   private discardOnStop = false;
@@ -102,6 +106,8 @@ export class Take {
     this.level = 0;
     this.silent = false;
     this.liveSegments = [];
+    this.previewSegments = [];
+    this.previewConfirmed = 0;
     this.discardOnStop = false;
     try {
       await this.commands.startRecording(this.hooks.questionId(), this.hooks.prefs().maxSeconds, (e) => this.onEvent(e));
@@ -130,6 +136,12 @@ export class Take {
         break;
       case "live":
         this.liveSegments = [...this.liveSegments, ...e.segments];
+        this.previewSegments = [];
+        this.previewConfirmed = 0;
+        break;
+      case "preview":
+        this.previewSegments = e.segments;
+        this.previewConfirmed = e.confirmed_words;
         break;
       case "ended":
         if (e.reason.kind === "device_lost" || e.reason.kind === "write_failed") this.message = e.reason.message;
@@ -168,5 +180,14 @@ export class Take {
   }
 }
 
-/** The take on screen, which Space and Esc act on. */
-export const activeTake = new Active<Take>();
+/** What Space and Esc act on: a take on the answer panel, or a mock interview. */
+export interface KeyTake {
+  readonly active: boolean;
+  /** Space. */
+  toggle(): void;
+  /** Esc. */
+  cancel(): void;
+}
+
+/** The one on screen. */
+export const activeTake = new Active<KeyTake>();

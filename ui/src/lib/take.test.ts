@@ -108,8 +108,13 @@ describe("Take", () => {
     const { take, c, kept } = takeWith(0);
     take.toggle();
     await flush();
+    c.emit({ kind: "preview", segments: [{ start_ms: 0, end_ms: 600, text: "I fix", words: [] }] as never, confirmed_words: 0 });
+    c.emit({ kind: "preview", segments: [{ start_ms: 0, end_ms: 900, text: "I fixed it", words: [] }] as never, confirmed_words: 1 });
+    expect(take.previewSegments[0].text).toBe("I fixed it");
+    expect(take.previewConfirmed).toBe(1);
     c.emit({ kind: "live", segments: [{ start_ms: 0, end_ms: 900, text: "I fixed", words: [] }] as never });
     expect(take.liveSegments).toHaveLength(1);
+    expect(take.previewSegments).toEqual([]);
     c.emit({ kind: "ended", reason: { kind: "device_lost", message: "The microphone was unplugged." } });
     await flush();
     expect(kept).toEqual([1]);

@@ -213,6 +213,12 @@ impl Transcriber for WhisperTranscriber {
         if let Some(p) = &opts.initial_prompt {
             params.set_initial_prompt(p);
         }
+        if !opts.temperature_fallback {
+            params.set_temperature_inc(0.0);
+        }
+        if let Some(n) = opts.max_tokens {
+            params.set_max_tokens(i32::try_from(n).unwrap_or(i32::MAX));
+        }
         // Progress: whisper reports percent; forward it.
         let (tx, rx) = std::sync::mpsc::channel::<i32>();
         params.set_progress_callback_safe(move |p: i32| {

@@ -16,6 +16,13 @@ pub struct TranscribeOptions {
     /// short stretch of speech needs only its own length, which makes the
     /// encoder proportionally faster; see [`audio_ctx_for`].
     pub audio_ctx: Option<u32>,
+    /// Decode a segment again at higher temperatures when its text looks
+    /// like a loop or the model is unsure (whisper.cpp's fallback). Worth
+    /// it for text that is kept; a preview is replaced a second later.
+    pub temperature_fallback: bool,
+    /// The most tokens one segment may have (`None`: whisper.cpp's own
+    /// limit), which bounds the time a looping decoder can take.
+    pub max_tokens: Option<u32>,
 }
 
 /// The encoder positions that cover `samples` of 16 kHz audio with a second
@@ -65,6 +72,8 @@ impl Default for TranscribeOptions {
             initial_prompt: Some("Um, uh, hmm.".into()),
             no_speech_threshold: 0.6,
             audio_ctx: None,
+            temperature_fallback: true,
+            max_tokens: None,
         }
     }
 }

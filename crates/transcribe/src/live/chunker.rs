@@ -127,6 +127,14 @@ impl Chunker {
         out
     }
 
+    /// The stretch being spoken, as far as it goes, once it holds
+    /// `min_speech_ms` of speech (a provisional transcript of less is mostly
+    /// guesswork); it is not taken out of the stream.
+    pub fn current(&self, min_speech_ms: u32) -> Option<Chunk> {
+        let has_speech = self.speech_frames(self.speech.len()) >= ms_frames(min_speech_ms.max(self.opts.min_speech_ms));
+        has_speech.then(|| Chunk { start_sample: self.start, samples: self.buf.clone() })
+    }
+
     /// Ends the stream: the last stretch, if it holds speech.
     pub fn finish(&mut self) -> Option<Chunk> {
         let all = self.speech.len().max(self.buf.len().div_ceil(FRAME));
@@ -281,6 +289,22 @@ mod tests {
         assert_eq!(got[1], (4_500, 5_560));
         // The last stretch comes out on finish, with what followed it.
         assert_eq!(got[2], (10_500, 2_300));
+    }
+
+    #[test]
+    fn the_stretch_being_spoken_is_there_to_preview_and_stays_in_the_stream() {
+        let mut c = Chunker::new(ChunkerOptions::default());
+        c.push(&quiet(2_000));
+        assert!(c.current(0).is_none(), "silence alone has nothing to preview");
+        c.push(&sound(3_000));
+        assert!(c.current(5_000).is_none(), "not yet that much speech");
+        let now = c.current(500).expect("speech so far");
+        assert!(c.push(&[]).is_empty());
+        // The preview covers the lead-in and the speech, from the stretch's start.
+        assert_eq!(now.start_sample + now.samples.len() as u64, c.position());
+        assert!(now.samples.len() >= 3_000 * 16);
+        let last = c.finish().expect("the stretch itself");
+        assert_eq!((last.start_sample, last.samples.len()), (now.start_sample, now.samples.len()));
     }
 
     #[test]

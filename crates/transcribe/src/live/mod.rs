@@ -5,6 +5,8 @@
 //!   noise floor.
 //! - [`session`]: transcribes the stretches of one answer in order, each
 //!   prompted with the words before it.
+//! - [`guard`]: recognises a stretch's text that is a decoder loop, which
+//!   the session then transcribes again with the full encoder window.
 //! - [`stitch`]: joins the transcripts of those stretches into one
 //!   [`crate::Transcript`] on the recording's own time line.
 //!
@@ -13,6 +15,7 @@
 //! recording.
 
 pub mod chunker;
+pub mod guard;
 pub mod session;
 pub mod stitch;
 

@@ -13,6 +13,9 @@ use crate::error::TranscribeError;
 /// 220 tokens; 60 words stay well inside it).
 const CONTEXT_WORDS: usize = 60;
 
+/// Tokens allowed per second of audio in a preview (with 16 to spare).
+const PREVIEW_TOKENS_PER_SECOND: u32 = 8;
+
 /// One answer's stretches going through one engine.
 pub struct LiveSession<T: Transcriber> {
     engine: T,
@@ -43,23 +46,46 @@ impl<T: Transcriber> LiveSession<T> {
         }
     }
 
-    /// Transcribes the next stretch; returns its segments on the
-    /// recording's time line.
-    pub fn transcribe(
-        &mut self,
-        chunk: &Chunk,
-        cancel: &AtomicBool,
-    ) -> Result<Vec<Segment>, TranscribeError> {
-        let opts = TranscribeOptions {
+    /// Transcribes `chunk` with the text before it as the prompt.
+    fn run(&mut self, chunk: &Chunk, cancel: &AtomicBool, preview: bool) -> Result<Transcript, TranscribeError> {
+        let mut opts = TranscribeOptions {
             initial_prompt: self.prompt(),
             audio_ctx: crate::engine::audio_ctx_for(chunk.samples.len()),
             ..self.opts.clone()
         };
-        let part = self
-            .engine
-            .transcribe(&chunk.samples, &opts, &mut |_| {}, cancel)?;
+        if preview {
+            // A preview must come quickly and is replaced a second later: no
+            // second decode at a higher temperature, and no more tokens than
+            // a fast speaker says in that much audio (about 4 words, 6
+            // tokens, a second), so a decoder stuck in a loop stops early.
+            opts.temperature_fallback = false;
+            opts.max_tokens = Some((chunk.samples.len() / 16_000) as u32 * PREVIEW_TOKENS_PER_SECOND + 16);
+        }
+        self.engine.transcribe(&chunk.samples, &opts, &mut |_| {}, cancel)
+    }
+
+    /// Transcribes the next stretch; returns its segments on the
+    /// recording's time line.
+    ///
+    /// Text that cannot be speech (see [`super::guard`]) is thrown away and
+    /// the stretch transcribed again with the full encoder window.
+    pub fn transcribe(&mut self, chunk: &Chunk, cancel: &AtomicBool) -> Result<Vec<Segment>, TranscribeError> {
+        let mut part = self.run(chunk, cancel, false)?;
+        if let Some(why) = super::guard::implausible(&part.text, (chunk.samples.len() / 16) as u32) {
+            tracing::warn!(start_ms = chunk.start_ms(), %why, "a stretch read like a decoder loop; transcribing it again with the full window");
+            let opts = TranscribeOptions { initial_prompt: self.prompt(), audio_ctx: None, ..self.opts.clone() };
+            part = self.engine.transcribe(&chunk.samples, &opts, &mut |_| {}, cancel)?;
+        }
         self.end_ms = self.end_ms.max(chunk.start_ms() + part.audio_ms);
         Ok(self.stitcher.add(chunk.start_ms(), &part))
+    }
+
+    /// Transcribes the stretch still being spoken, as far as it goes, for a
+    /// provisional text; nothing is kept (the finished stretch is
+    /// transcribed again by [`transcribe`](Self::transcribe)).
+    pub fn preview(&mut self, chunk: &Chunk, cancel: &AtomicBool) -> Result<Vec<Segment>, TranscribeError> {
+        let part = self.run(chunk, cancel, true)?;
+        Ok(self.stitcher.place(chunk.start_ms(), &part))
     }
 
     /// The whole transcript, with `model` as its model name. Its length is
@@ -159,5 +185,61 @@ mod tests {
             *prompts.lock().unwrap(),
             vec![Some("Um.".to_string()), Some("Um. w1".to_string())]
         );
+    }
+
+    #[test]
+    fn a_preview_is_placed_on_the_time_line_but_not_kept() {
+        let prompts = std::sync::Arc::default();
+        let engine = Echo { prompts: std::sync::Arc::clone(&prompts), n: 0 };
+        let mut s = LiveSession::new(engine, TranscribeOptions { initial_prompt: Some("Um.".into()), ..TranscribeOptions::default() });
+        let cancel = AtomicBool::new(false);
+        let chunk = Chunk { start_sample: 16_000, samples: vec![0.0; 16_000] };
+        let preview = s.preview(&chunk, &cancel).unwrap();
+        assert_eq!((preview[0].text.as_str(), preview[0].words[0].start_ms), ("w1", 1_100));
+        s.transcribe(&chunk, &cancel).unwrap();
+        let t = s.finish("tiny.en");
+        assert_eq!(t.text, "w2", "the preview's text is not part of the transcript");
+        assert_eq!(*prompts.lock().unwrap(), vec![Some("Um.".to_string()), Some("Um.".to_string())], "nor of the next prompt");
+    }
+
+    /// Loops while the encoder window is shortened, as whisper.cpp did on a
+    /// fast 15 s answer; reads well with the full window.
+    struct LoopsWhenShortened {
+        windows: Vec<Option<u32>>,
+    }
+
+    impl Transcriber for LoopsWhenShortened {
+        fn transcribe(
+            &mut self,
+            samples: &[f32],
+            opts: &TranscribeOptions,
+            _: &mut (dyn FnMut(u8) + Send),
+            _: &AtomicBool,
+        ) -> Result<Transcript, TranscribeError> {
+            self.windows.push(opts.audio_ctx);
+            let text = if opts.audio_ctx.is_some() { "We fixed the invoices. ".repeat(6) } else { "We fixed the invoices the same week.".into() };
+            let audio_ms = (samples.len() / 16) as u32;
+            Ok(Transcript {
+                text: text.clone(),
+                segments: vec![Segment { start_ms: 0, end_ms: audio_ms, text, words: vec![] }],
+                model: "loop".into(),
+                audio_ms,
+                elapsed_ms: 10,
+                source: crate::engine::TranscriptSource::OnePass,
+            })
+        }
+    }
+
+    #[test]
+    fn a_stretch_that_loops_is_transcribed_again_with_the_full_window() {
+        let mut s = LiveSession::new(LoopsWhenShortened { windows: vec![] }, TranscribeOptions::default());
+        let cancel = AtomicBool::new(false);
+        let chunk = Chunk { start_sample: 0, samples: vec![0.0; 16_000 * 8] };
+        let segments = s.transcribe(&chunk, &cancel).unwrap();
+        assert_eq!(segments[0].text, "We fixed the invoices the same week.");
+        assert_eq!(s.engine.windows, vec![crate::engine::audio_ctx_for(chunk.samples.len()), None]);
+        // A preview is never redone: it is replaced a second later anyway.
+        s.preview(&chunk, &cancel).unwrap();
+        assert_eq!(s.engine.windows.len(), 3);
     }
 }

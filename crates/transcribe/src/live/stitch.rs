@@ -15,12 +15,13 @@ pub struct Stitcher {
 }
 
 impl Stitcher {
-    /// Adds the transcript of a stretch that starts `offset_ms` into the
-    /// recording; returns its segments on the recording's time line.
-    pub fn add(&mut self, offset_ms: u32, part: &Transcript) -> Vec<Segment> {
+    /// The segments of a stretch that starts `offset_ms` into the recording,
+    /// moved onto the recording's time line (never before what was already
+    /// added), without adding them: a provisional pass over the stretch
+    /// still being spoken.
+    pub fn place(&self, offset_ms: u32, part: &Transcript) -> Vec<Segment> {
         let floor = self.segments.last().map_or(0, |s| s.end_ms);
-        let moved: Vec<Segment> = part
-            .segments
+        part.segments
             .iter()
             .map(|s| {
                 let mut s = s.clone();
@@ -32,7 +33,13 @@ impl Stitcher {
                 }
                 s
             })
-            .collect();
+            .collect()
+    }
+
+    /// Adds the transcript of a stretch that starts `offset_ms` into the
+    /// recording; returns its segments on the recording's time line.
+    pub fn add(&mut self, offset_ms: u32, part: &Transcript) -> Vec<Segment> {
+        let moved = self.place(offset_ms, part);
         self.elapsed_ms += part.elapsed_ms as u64;
         self.segments.extend(moved.iter().cloned());
         moved

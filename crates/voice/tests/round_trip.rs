@@ -1,0 +1,144 @@
+//! The interviewer's speech, heard back: bank questions (and follow-ups)
+//! spoken by the Piper test voice that `cargo xtask test` fetches
+//! (en_US-joe-medium, through ONNX Runtime), then transcribed by Starling's
+//! own Whisper pipeline (base). Each question's word error rate and the
+//! pooled one are printed (the target is 10 %, not met yet: see the bound
+//! below). Also checks that the espeak-ng
+//! fallback speaks and that speech is made once and then read from the cache.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use starling_transcribe::{audio, convert, wer, TranscribeOptions, Transcriber, WhisperTranscriber};
+use starling_voice::{spoken_form, wav, PiperVoice, SpeechCache, Voice};
+
+fn env_path(var: &str) -> PathBuf {
+    PathBuf::from(std::env::var_os(var).unwrap_or_else(|| panic!("set {var} (cargo xtask test does)")))
+}
+
+/// Every seventh question of the built-in bank, and every follow-up of those
+/// that have one: a spread of behavioral and technical wording.
+fn texts() -> Vec<String> {
+    let bank = starling_bank::Bank::builtin();
+    let mut out = Vec::new();
+    for q in bank.questions().iter().step_by(7) {
+        out.push(q.prompt.clone());
+        if let Some(f) = &q.follow_up {
+            out.push(f.clone());
+        }
+    }
+    out
+}
+
+/// Whisper base (the CT2 folder `cargo xtask test` fetches), converted
+/// into `dir` and loaded.
+fn whisper_base(dir: &Path) -> WhisperTranscriber {
+    let model = dir.join("base.bin");
+    convert::convert_folder(&env_path("STARLING_CT2_BASE"), &model).unwrap();
+    WhisperTranscriber::load(&model).unwrap()
+}
+
+/// Speech → 16 kHz through the same WAV loading the app uses → Whisper.
+fn hear(engine: &mut WhisperTranscriber, speech: &starling_voice::Speech, dir: &Path) -> String {
+    let file = dir.join("heard.wav");
+    wav::write(speech, &file).unwrap();
+    let samples = audio::load_wav(&file).unwrap();
+    let opts = TranscribeOptions { initial_prompt: None, ..TranscribeOptions::default() };
+    engine.transcribe(&samples, &opts, &mut |_| {}, &AtomicBool::new(false)).unwrap().text
+}
+
+/// Edits and reference words summed over pairs (a WER over the whole set).
+fn pooled_wer(pairs: &[(String, String)]) -> f64 {
+    let (mut edits, mut words) = (0.0, 0usize);
+    for (reference, heard) in pairs {
+        let n = wer::normalize(reference).len();
+        edits += wer::wer(reference, heard) * n as f64;
+        words += n;
+    }
+    edits / words.max(1) as f64
+}
+
+#[test]
+#[ignore = "needs the test voice, ONNX Runtime and the Whisper model that `cargo xtask test` fetches"]
+fn bank_questions_spoken_by_the_interviewer_read_back_through_whisper() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = whisper_base(dir.path());
+
+    let opened = Instant::now();
+    let mut voice = PiperVoice::open(&env_path("STARLING_PIPER_VOICE"), 2).unwrap();
+    // Written straight to stderr (not eprintln!, which the test harness
+    // keeps back for passing tests) so the figures reach CI's log.
+    let mut log = std::io::stderr();
+    let _ = writeln!(log, "voice opened in {:.2} s", opened.elapsed().as_secs_f64());
+    let mut pairs = Vec::new();
+    let (mut synth_s, mut audio_s) = (0.0, 0.0);
+    for text in texts() {
+        let t = Instant::now();
+        let speech = voice.speak(&text, 1.0).unwrap();
+        synth_s += t.elapsed().as_secs_f64();
+        audio_s += speech.seconds();
+        assert_eq!(speech.sample_rate, 22_050);
+        assert!(speech.seconds() > 0.5, "{text}: {:.2} s", speech.seconds());
+        let heard = hear(&mut engine, &speech, dir.path());
+        // What the voice was asked to say: "e.g." is said "for example".
+        let said = spoken_form(&text);
+        let _ = writeln!(log, "WER {:>5.1} % | {said}\n          heard: {heard}", wer::wer(&said, &heard) * 100.0);
+        pairs.push((said, heard));
+    }
+    let rate = pooled_wer(&pairs);
+    let _ = writeln!(
+        log,
+        "{} texts, WER {:.1} % over all; synthesis {synth_s:.2} s for {audio_s:.1} s of speech (real-time factor {:.3})",
+        pairs.len(),
+        rate * 100.0,
+        synth_s / audio_s
+    );
+    let plain: Vec<_> = pairs.iter().filter(|(t, _)| t.starts_with("Tell me") || t.starts_with("How do you") || t.starts_with("What are") || t.starts_with("How is")).cloned().collect();
+    let _ = writeln!(log, "of which {} plain-English questions: WER {:.1} %", plain.len(), pooled_wer(&plain) * 100.0);
+    assert!(pairs.len() >= 10, "{} texts", pairs.len());
+    // The target is 10 % (issue 19); measured 13.5–18 % so far, mostly
+    // Whisper base mishearing jargon (authn, idempotency, scikit-learn), and
+    // the voice's noise moves it a few points between runs. This bound
+    // catches a broken voice or phoneme pipeline (which reads back at
+    // 60–100 %); BENCHMARKS.md has the figures.
+    assert!(rate <= 0.25, "the interviewer's speech reads back at {:.1} % WER", rate * 100.0);
+
+    // Slower speech is longer, and still the same words. Pooled over three
+    // plain-English questions; these are short, so each small mishearing
+    // ("worked" → "work") weighs 3 %: at normal speed they read back at
+    // 0–11 %, slowed at 8.8–20.6 %. A broken slow path (garbled or cut
+    // speech) reads back at 60 % or more.
+    assert!(plain.len() >= 3, "{} plain-English questions", plain.len());
+    // Lengths are pooled too: the voice's duration noise moves one short
+    // sentence by 10 % or more either way.
+    let (mut slow_pairs, mut normal_s, mut slow_s) = (Vec::new(), 0.0, 0.0);
+    for (text, _) in plain.iter().take(3) {
+        normal_s += voice.speak(text, 1.0).unwrap().seconds();
+        let slow = voice.speak(text, 0.75).unwrap();
+        slow_s += slow.seconds();
+        slow_pairs.push((text.clone(), hear(&mut engine, &slow, dir.path())));
+    }
+    assert!(slow_s > normal_s * 1.15, "0.75× took {slow_s:.2} s against {normal_s:.2} s");
+    let slow_rate = pooled_wer(&slow_pairs);
+    let normal_rate = pooled_wer(&plain[..3]);
+    let _ = writeln!(log, "3 plain-English questions: WER {:.1} % at normal speed, {:.1} % at 0.75×", normal_rate * 100.0, slow_rate * 100.0);
+    assert!(slow_rate <= 0.35, "slow speech reads back at {:.1} % WER: {slow_pairs:?}", slow_rate * 100.0);
+}
+
+#[test]
+#[ignore = "needs the Whisper model that `cargo xtask test` fetches"]
+fn the_espeak_fallback_speaks_and_speech_is_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = whisper_base(dir.path());
+    let mut voice = Voice::fallback();
+    let cache = SpeechCache::new(dir.path().join("speech"));
+    let text = "Tell me about a time you disagreed with your manager.";
+    let (path, cached) = cache.get_or_make(&voice.id(), 1.0, text, || voice.speak(text, 1.0)).unwrap();
+    assert!(!cached);
+    let heard = hear(&mut engine, &wav::read(&path).unwrap(), dir.path());
+    assert!(wer::wer(text, &heard) <= 0.2, "espeak-ng read back as: {heard}");
+    let (again, cached) = cache.get_or_make(&voice.id(), 1.0, text, || panic!("made twice")).unwrap();
+    assert!(cached && again == path);
+}
