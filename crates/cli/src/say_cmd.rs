@@ -37,12 +37,21 @@ pub struct SayArgs {
     speed: f32,
 }
 
-fn speed(v: &str) -> Result<f32, String> {
-    let s: f32 = v.parse().map_err(|_| format!("\"{v}\" is not a number"))?;
+/// A `--speed` that cannot be used.
+#[derive(Debug, PartialEq, thiserror::Error)]
+enum SpeedError {
+    #[error("\"{0}\" is not a number; use a pace such as 0.8 or 1.25")]
+    NotANumber(String),
+    #[error("use a pace from 0.5 (half speed) to 2 (twice as fast), not {0}")]
+    OutOfRange(String),
+}
+
+fn speed(v: &str) -> Result<f32, SpeedError> {
+    let s: f32 = v.trim().parse().map_err(|_| SpeedError::NotANumber(v.to_string()))?;
     if s.is_finite() && (0.5..=2.0).contains(&s) {
         Ok(s)
     } else {
-        Err(format!("{v} is outside 0.5 to 2"))
+        Err(SpeedError::OutOfRange(v.to_string()))
     }
 }
 
@@ -103,4 +112,19 @@ pub fn run(args: SayArgs) -> ExitCode {
     }
     println!("wrote {} ({:.2} s of speech by {}, made in {took:.2} s)", args.out.display(), speech.seconds(), voice.id());
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pace_is_a_number_from_half_to_twice() {
+        assert_eq!(speed("0.8"), Ok(0.8));
+        assert_eq!(speed("2"), Ok(2.0));
+        assert_eq!(speed("fast"), Err(SpeedError::NotANumber("fast".into())));
+        for bad in ["0.4", "2.01", "NaN", "inf", "-1"] {
+            assert_eq!(speed(bad), Err(SpeedError::OutOfRange(bad.into())), "{bad}");
+        }
+    }
 }

@@ -11,6 +11,8 @@
 //! Needs the virtual microphone, the Whisper model, the test voice and ONNX
 //! Runtime that `cargo xtask test` provides.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::sync::{mpsc, Arc};
@@ -21,11 +23,10 @@ use starling_studio::clock::Clock;
 use starling_studio::interview::{AnswerEnd, InterviewPhase, InterviewSettings, PlannedQuestion};
 use starling_studio::interview_run::{self, InterviewEvent, InterviewRequest, TakeSetup};
 use starling_studio::shared::{EventSink, SharedStudio};
-use starling_studio::transcription::{TranscriptionEvent, WorkerCommand};
+use starling_studio::transcription::TranscriptionEvent;
+use common::worker;
 use starling_studio::{DataPaths, Studio};
 use starling_transcribe::wer;
-
-const BIN: &str = env!("CARGO_BIN_EXE_starling-cli");
 
 /// (question id, answer, follow-up answer): answers share no word of five
 /// letters or more with what the interviewer asks.
@@ -46,9 +47,6 @@ fn sound() -> std::sync::MutexGuard<'static, ()> {
     SOUND.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn worker() -> WorkerCommand {
-    WorkerCommand { program: BIN.into(), prefix: vec!["__transcribe-worker".into()] }
-}
 
 fn env_path(var: &str) -> PathBuf {
     PathBuf::from(std::env::var_os(var).unwrap_or_else(|| panic!("set {var} (cargo xtask test does)")))
@@ -245,12 +243,18 @@ fn a_two_question_mock_interview_runs_hands_free_and_no_take_holds_the_interview
         room_text.push_str(" | ");
     }
     eprintln!("the room heard: {room_text}");
+    // Each question was played (a question never heard scores near 0; tiny.en
+    // mishearing a phrase of a short one, "bug you fixed" → "buggy fix",
+    // costs it three words of eight), and nearly all their words in all.
     let room_words = wer::normalize(&room_text);
+    let (mut found_all, mut all) = (0, 0);
     for asked in [&q1.prompt, &q2.prompt, &follow_up] {
         let words = wer::normalize(asked);
         let found = words.iter().filter(|w| room_words.contains(w)).count();
-        assert!(found * 10 >= words.len() * 7, "the room heard {found} of the {} words of {asked:?}", words.len());
+        assert!(found * 2 >= words.len(), "the room heard {found} of the {} words of {asked:?}", words.len());
+        (found_all, all) = (found_all + found, all + words.len());
     }
+    assert!(found_all * 4 >= all * 3, "the room heard {found_all} of the {all} words asked");
 }
 
 #[test]

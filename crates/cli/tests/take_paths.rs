@@ -9,6 +9,8 @@
 //! Needs the virtual microphone and the model that `cargo xtask test`
 //! provides.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{mpsc, Arc};
@@ -18,7 +20,8 @@ use starling_capture::RecordOptions;
 use starling_studio::clock::Clock;
 use starling_studio::recording::LiveRequest;
 use starling_studio::shared::{EventSink, SharedStudio};
-use starling_studio::transcription::{TranscriptionEvent, WorkerCommand};
+use starling_studio::transcription::TranscriptionEvent;
+use common::worker;
 use starling_studio::{DataPaths, Studio};
 use starling_transcribe::{wer, Transcript, TranscriptSource};
 
@@ -35,9 +38,6 @@ fn mic() -> std::sync::MutexGuard<'static, ()> {
     MIC.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn worker() -> WorkerCommand {
-    WorkerCommand { program: BIN.into(), prefix: vec!["__transcribe-worker".into()] }
-}
 
 /// A data folder with tiny.en installed (and so the default model).
 fn studio_with_model(dir: &Path) -> Studio {

@@ -2,6 +2,8 @@
 //! attempt (with the reason shown), the recording stays playable, and a retry
 //! succeeds. Uses the model `cargo xtask test` fetches.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc;
@@ -9,7 +11,8 @@ use std::time::Duration;
 
 use starling_capture::wav;
 use starling_store::{AttemptState, Store, TranscriptionState};
-use starling_studio::transcription::{TranscriptionEvent, TranscriptionRunner, WorkerCommand};
+use starling_studio::transcription::{TranscriptionEvent, TranscriptionRunner};
+use common::worker;
 use starling_studio::{DataPaths, Studio};
 use starling_transcribe::wer;
 
@@ -24,9 +27,6 @@ const LONG_ANSWER: &str = "The situation was a slow reporting page that customer
     I also wrote a small load test so that we would notice if it became slow again. \
     As a result the page loaded in one second instead of twelve, and the complaints stopped.";
 
-fn worker() -> WorkerCommand {
-    WorkerCommand { program: env!("CARGO_BIN_EXE_starling-cli").into(), prefix: vec!["__transcribe-worker".into()] }
-}
 
 /// An attempt whose recording is `text`, spoken.
 fn spoken_attempt(paths: &DataPaths, text: &str, name: &str) -> i64 {

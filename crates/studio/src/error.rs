@@ -187,6 +187,9 @@ pub enum ErrorKind {
     Backup,
     /// The user stopped it (a download, a transcription): nothing to report.
     Cancelled,
+    /// A download failed (no connection, the server refused, a checksum
+    /// that does not match); trying again resumes it.
+    Network,
     /// A model file is broken or not a Whisper model: the window opens the
     /// models dialog to replace it.
     BadModel,
@@ -256,12 +259,15 @@ impl From<StudioError> for IpcError {
                 starling_voice::VoiceError::File(starling_files::FileError::Missing { .. }) | starling_voice::VoiceError::NotInstalled { .. },
             ) => ErrorKind::NotFound,
             StudioError::Voice(starling_voice::VoiceError::Install { .. } | starling_voice::VoiceError::Cache { .. }) => ErrorKind::Storage,
+            StudioError::Voice(starling_voice::VoiceError::Cancelled) => ErrorKind::Cancelled,
+            StudioError::Voice(starling_voice::VoiceError::Download(_)) => ErrorKind::Network,
             StudioError::Voice(_) => ErrorKind::Invalid,
             StudioError::NotRecording => ErrorKind::Invalid,
             StudioError::NotOpen => ErrorKind::Storage,
             StudioError::NoWorker => ErrorKind::Transcription,
             StudioError::UnknownAttempt(_) => ErrorKind::NotFound,
             StudioError::Transcribe(TranscribeError::Cancelled) => ErrorKind::Cancelled,
+            StudioError::Transcribe(TranscribeError::Download(_)) => ErrorKind::Network,
             StudioError::Transcribe(TranscribeError::BadModel { .. } | TranscribeError::BadCt2Model { .. }) => ErrorKind::BadModel,
             StudioError::Transcribe(TranscribeError::BadAudio { .. } | TranscribeError::BadOptions(_)) => ErrorKind::Invalid,
             StudioError::Transcribe(_) | StudioError::Job(_) => ErrorKind::Transcription,
@@ -284,6 +290,11 @@ mod tests {
         assert_eq!(kind(TranscribeError::BadModel { path: "/m.bin".into(), reason: "truncated".into() }), ErrorKind::BadModel);
         assert_eq!(kind(TranscribeError::BadOptions(starling_transcribe::engine::OptionsError::Beam(0))), ErrorKind::Invalid);
         assert_eq!(kind(TranscribeError::Whisper("the model ran out of memory".into())), ErrorKind::Transcription);
+        assert_eq!(kind(TranscribeError::Download("the server answered HTTP 503".into())), ErrorKind::Network);
+        let voice = |e: starling_voice::VoiceError| IpcError::from(StudioError::from(e)).kind;
+        assert_eq!(voice(starling_voice::VoiceError::Cancelled), ErrorKind::Cancelled);
+        let refused = starling_fetch::FetchError::Nothing { url: "https://files.pythonhosted.org/x.whl".into(), why: "HTTP 404".into() };
+        assert_eq!(voice(starling_voice::VoiceError::Download(refused)), ErrorKind::Network);
         let bug = serde_json::from_str::<u8>("x").unwrap_err();
         let e = IpcError::from(StudioError::Encode { what: "a measurement", source: bug });
         assert_eq!(e.kind, ErrorKind::Internal);

@@ -79,42 +79,6 @@ impl crate::Studio {
             })
             .collect()
     }
-
-    /// Removes the installed voice `name`.
-    pub fn remove_voice(&self, name: &str) -> Result<VoiceList, StudioError> {
-        if !starling_voice::install::remove(&self.paths().voices(), name)? {
-            return Err(StudioError::Voice(starling_voice::VoiceError::NotInstalled { name: name.to_string(), installed: self.voice_list().voices.join(", ") }));
-        }
-        Ok(self.voice_list())
-    }
-
-    /// The voices the interviewer can speak with.
-    pub fn voice_list(&self) -> VoiceList {
-        let voices = starling_voice::Voice::installed(&self.paths().voices())
-            .iter()
-            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-            .collect();
-        VoiceList { voices, neural: starling_voice::piper::runtime_library().is_some() }
-    }
-}
-
-/// The interviewer's voices. Shared with the window.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct VoiceList {
-    /// Installed neural voices, by name; "espeak" (always there) is not listed.
-    pub voices: Vec<String>,
-    /// Whether neural voices can run (ONNX Runtime was found).
-    pub neural: bool,
-}
-
-/// Installs the Piper voice at `src` (its `.onnx`, with the `.onnx.json`
-/// beside it) into the voices folder. The copy and the check (opening the
-/// voice takes a second) run without the studio's lock.
-pub fn import_voice(shared: &SharedStudio, src: &std::path::Path) -> Result<VoiceList, StudioError> {
-    let dir = shared.with(|s| Ok::<_, StudioError>(s.paths().voices()))?;
-    let name = starling_voice::install::import(&dir, src)?;
-    tracing::info!(%name, "voice installed");
-    shared.with(|s| Ok(s.voice_list()))
 }
 
 /// How the app's takes record: the preferred microphone, at most
@@ -192,13 +156,26 @@ impl Drop for InterviewRun {
     }
 }
 
-/// The app's one mock interview: a second cannot start while one runs.
+/// The last voice an interview spoke with, kept open for the next one.
+type VoiceShelf = Arc<std::sync::Mutex<Option<Voice>>>;
+
+fn lock_shelf(shelf: &VoiceShelf) -> std::sync::MutexGuard<'_, Option<Voice>> {
+    shelf.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The app's one mock interview: a second cannot start while one runs. The
+/// voice the last interview opened is kept, so the next one with the same
+/// voice asks its first question without waiting the second or two a
+/// neural voice takes to open.
 #[derive(Default)]
-pub struct InterviewSlot(std::sync::Mutex<Option<InterviewRun>>);
+pub struct InterviewSlot {
+    run: std::sync::Mutex<Option<InterviewRun>>,
+    voice: VoiceShelf,
+}
 
 impl InterviewSlot {
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<InterviewRun>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.run.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Starts an interview (see [`start`]) unless one is running.
@@ -207,7 +184,7 @@ impl InterviewSlot {
         if slot.as_ref().is_some_and(|run| !run.is_finished()) {
             return Err(StudioError::InterviewRunning);
         }
-        *slot = Some(start(shared, request, setup, sink)?);
+        *slot = Some(start_with_shelf(shared, request, setup, sink, self.voice.clone())?);
         Ok(())
     }
 
@@ -225,6 +202,12 @@ impl InterviewSlot {
 /// Starts a mock interview on its own thread. The voice is opened there
 /// (a neural voice takes a second or two), so this returns at once.
 pub fn start(shared: Arc<SharedStudio>, request: InterviewRequest, setup: TakeSetup, sink: InterviewSink) -> Result<InterviewRun, StudioError> {
+    start_with_shelf(shared, request, setup, sink, VoiceShelf::default())
+}
+
+/// [`start`], speaking with the voice on `shelf` when it is the one asked
+/// for, and leaving the voice it spoke with there when it ends.
+fn start_with_shelf(shared: Arc<SharedStudio>, request: InterviewRequest, setup: TakeSetup, sink: InterviewSink, shelf: VoiceShelf) -> Result<InterviewRun, StudioError> {
     request.settings.check()?;
     if request.plan.is_empty() {
         return Err(SettingsProblem::NoQuestions.into());
@@ -234,7 +217,7 @@ pub fn start(shared: Arc<SharedStudio>, request: InterviewRequest, setup: TakeSe
     let thread = std::thread::Builder::new()
         .name("starling-interview".into())
         .spawn(move || {
-            let mut run = Runner { shared, setup, sink, tx: own_tx, voice: None, speaking: None, started: Instant::now(), take_turn: None };
+            let mut run = Runner { shared, setup, sink, tx: own_tx, voice: None, shelf, speaking: None, started: Instant::now(), take_turn: None };
             run.run(request, rx);
         })
         .map_err(StudioError::InterviewThread)?;
@@ -247,6 +230,8 @@ struct Runner {
     sink: InterviewSink,
     tx: Sender<Message>,
     voice: Option<(Voice, SpeechCache)>,
+    /// Where the voice is kept between interviews.
+    shelf: VoiceShelf,
     /// The stop flag of the speech playing now.
     speaking: Option<Arc<AtomicBool>>,
     started: Instant,
@@ -295,6 +280,9 @@ impl Runner {
         if let Some(flag) = self.speaking.take() {
             flag.store(true, Ordering::Relaxed);
         }
+        if let Some((voice, _)) = self.voice.take() {
+            *lock_shelf(&self.shelf) = Some(voice);
+        }
         (self.sink)(InterviewEvent::Finished { answered: interview.answered().to_vec() });
     }
 
@@ -306,7 +294,8 @@ impl Runner {
                 return;
             }
         };
-        match Voice::choose(&voices, request.voice.as_deref(), request.threads) {
+        let kept = lock_shelf(&self.shelf).take();
+        match Voice::choose_reusing(&voices, request.voice.as_deref(), request.threads, kept) {
             Ok((voice, why)) => {
                 if let Some(e) = why {
                     (self.sink)(InterviewEvent::VoiceProblem { message: e.to_string() });

@@ -28,6 +28,9 @@
 //! - [`questions`] writes the user's own questions and imports/exports decks.
 //! - [`coaching`] hands an attempt to `starling-coach` for feedback.
 //! - [`views`] holds the composite values sent to the UI.
+//! - [`interview`] is a hands-free mock interview as a state machine;
+//!   [`interview_run`] runs one with the voice, the speakers and takes.
+//! - [`voices`] lists the interviewer's voices, installed and offered.
 //! - [`bindings`] generates the TypeScript declarations of every IPC type.
 
 mod active;
@@ -55,6 +58,7 @@ pub mod study;
 pub mod takes;
 pub mod transcription;
 pub mod views;
+pub mod voices;
 
 pub use error::{ErrorKind, IpcError, StudioError};
 pub use lock::DataLock;

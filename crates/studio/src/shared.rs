@@ -31,6 +31,7 @@ use crate::clock::Clock;
 use crate::models::{DownloadProgress, InstalledModel, ModelMeasurement};
 use crate::takes::{self, LiveOutcome, TakeHost};
 use crate::transcription::{Job, TranscriptionEvent, TranscriptionRunner, WorkerCommand};
+use crate::voices::VoiceList;
 use crate::{Studio, StudioError};
 
 /// Where transcription events go (the window, a test).
@@ -59,6 +60,18 @@ pub struct SharedStudio {
     backup: Mutex<()>,
     clock: Clock,
     download_cancel: AtomicBool,
+    voice_cancel: AtomicBool,
+}
+
+/// `on_progress`, called at most every [`PROGRESS_EVERY`] and at the end.
+fn throttled(on_progress: &impl Fn(DownloadProgress)) -> impl FnMut(u64, Option<u64>) + '_ {
+    let mut last: Option<Instant> = None;
+    move |done, total| {
+        if last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) || Some(done) == total {
+            last = Some(Instant::now());
+            on_progress(DownloadProgress { done, total });
+        }
+    }
 }
 
 fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -79,6 +92,7 @@ impl SharedStudio {
             backup: Mutex::new(()),
             clock,
             download_cancel: AtomicBool::new(false),
+            voice_cancel: AtomicBool::new(false),
             studio: Mutex::new(None),
         });
         *relock(&shared.runner) = shared.start_runner(&studio);
@@ -213,13 +227,7 @@ impl SharedStudio {
     pub fn download_model(&self, name: &str, on_progress: impl Fn(DownloadProgress)) -> Result<InstalledModel, StudioError> {
         let dir = self.with(|s| Ok::<_, StudioError>(s.models_dir()))?;
         self.download_cancel.store(false, Ordering::SeqCst);
-        let mut last: Option<Instant> = None;
-        let mut report = |done: u64, total: Option<u64>| {
-            if last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) || Some(done) == total {
-                last = Some(Instant::now());
-                on_progress(DownloadProgress { done, total });
-            }
-        };
+        let mut report = throttled(&on_progress);
         Studio::download_model(&dir, name, &mut report, &self.download_cancel)?;
         let model = self.with(|s| s.adopt_model(name))?;
         self.queue_pending();
@@ -229,6 +237,38 @@ impl SharedStudio {
     /// Stops the download in progress (it fails as cancelled).
     pub fn cancel_download(&self) {
         self.download_cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// Installs the Piper voice at `src` (its `.onnx`, with the `.onnx.json`
+    /// beside it) into the voices folder. The copy and the check (opening the
+    /// voice takes a second) run without the studio's lock.
+    pub fn import_voice(&self, src: &std::path::Path) -> Result<VoiceList, StudioError> {
+        let dir = self.with(|s| Ok::<_, StudioError>(s.paths().voices()))?;
+        let name = starling_voice::install::import(&dir, src)?;
+        tracing::info!(%name, "voice installed");
+        self.with(|s| Ok(s.voice_list()))
+    }
+
+    /// Downloads the offered voice `name` (checked against its published
+    /// SHA-256) and installs it, reporting progress at most ten times a
+    /// second, without the studio's lock; [`SharedStudio::cancel_voice_download`]
+    /// stops it.
+    pub fn download_voice(&self, name: &str, on_progress: impl Fn(DownloadProgress)) -> Result<VoiceList, StudioError> {
+        let offered = starling_voice::catalog::find(name).ok_or_else(|| {
+            let names: Vec<&str> = starling_voice::catalog::CATALOG.iter().map(|v| v.name).collect();
+            StudioError::Voice(starling_voice::VoiceError::NotInstalled { name: name.to_string(), installed: format!("offered for download: {}", names.join(", ")) })
+        })?;
+        let dir = self.with(|s| Ok::<_, StudioError>(s.paths().voices()))?;
+        self.voice_cancel.store(false, Ordering::SeqCst);
+        let mut report = throttled(&on_progress);
+        let installed = starling_voice::catalog::download(&dir, offered, &offered.source_url(), &mut report, &self.voice_cancel)?;
+        tracing::info!(name = %installed, "voice downloaded and installed");
+        self.with(|s| Ok(s.voice_list()))
+    }
+
+    /// Stops the voice download in progress (it fails as cancelled).
+    pub fn cancel_voice_download(&self) {
+        self.voice_cancel.store(true, Ordering::SeqCst);
     }
 
     /// Measures a model on the shipped clip in a worker process, with the

@@ -1,18 +1,13 @@
 //! Downloading models: the catalog of ggml files the whisper.cpp project
-//! publishes (with the SHA-1 it publishes for each), and a downloader that
-//! reports progress, resumes an interrupted transfer with an HTTP Range
-//! request, verifies the checksum before anything else sees the file, can be
-//! cancelled, and only then moves the file into place. A partial or corrupt
-//! download is never left where a model is expected.
+//! publishes (with the SHA-1 it publishes for each), fetched by
+//! `starling-fetch` (progress, resume, cancel, the checksum checked before
+//! the file is moved into place) from its host or a mirror.
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
-use sha1::{Digest, Sha1};
+use starling_fetch::{Checksum, FetchError, Sources};
 use ts_rs::TS;
 
 use crate::error::TranscribeError;
@@ -61,37 +56,16 @@ pub fn base_url() -> String {
 /// The host the catalog's files come from.
 pub const CATALOG_HOST: &str = "huggingface.co";
 
-/// Whether models may be fetched from `url`: over HTTPS from the catalog's
-/// host or the mirror `STARLING_MODEL_URL` names, or over plain HTTP only
-/// from this machine (a local mirror; the tests' server). Returns whether
-/// the transfer must stay on HTTPS (through every redirect).
-pub fn check_source(url: &str) -> Result<bool, TranscribeError> {
-    let refuse = |why: &str| {
-        TranscribeError::Download(format!(
-            "refusing to download from {url}: {why}. Models come only over HTTPS from {CATALOG_HOST} or the mirror STARLING_MODEL_URL names"
-        ))
-    };
-    let uri: ureq::http::Uri = url.parse().map_err(|_| refuse("it is not a valid address"))?;
-    let host = uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
-    let mirror = std::env::var("STARLING_MODEL_URL").ok().and_then(|m| m.parse::<ureq::http::Uri>().ok()).and_then(|m| m.host().map(str::to_string));
-    match uri.scheme_str() {
-        Some("https") if host == CATALOG_HOST || mirror.as_deref() == Some(host) => Ok(true),
-        Some("https") => Err(refuse("it is not the catalog's host")),
-        Some("http") if matches!(host, "127.0.0.1" | "localhost" | "::1") => Ok(false),
-        Some("http") => Err(refuse("it is not HTTPS")),
-        _ => Err(refuse("it is neither HTTPS nor this machine")),
-    }
-}
+/// Where models may come from: the catalog's host, the mirror
+/// `STARLING_MODEL_URL` names, or this machine over plain HTTP.
+pub const SOURCES: Sources = Sources { what: "Models", hosts: &[CATALOG_HOST], mirror_env: "STARLING_MODEL_URL" };
 
 pub fn find(name: &str) -> Option<&'static CatalogEntry> {
     CATALOG.iter().find(|e| e.name == name)
 }
 
-/// How many times a dropped connection is resumed before giving up.
-const ATTEMPTS: usize = 6;
-
-/// Downloads `url` to `dest`, checking the SHA-1. The data goes to
-/// `dest` + `.part` first; a later call resumes it.
+/// Downloads `url` to `dest`, checking the SHA-1 (see `starling_fetch`).
+/// The data goes to `dest` + `.part` first; a later call resumes it.
 pub fn download(
     url: &str,
     sha1_hex: &str,
@@ -99,119 +73,11 @@ pub fn download(
     progress: &mut dyn FnMut(u64, Option<u64>),
     cancel: &AtomicBool,
 ) -> Result<PathBuf, TranscribeError> {
-    let https_only = check_source(url)?;
-    let part = dest.with_extension("bin.part");
-    if let Some(dir) = dest.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| TranscribeError::Write { path: dir.to_path_buf(), source })?;
-    }
-    let werr = |source: std::io::Error| TranscribeError::Write { path: part.clone(), source };
-    let mut file = OpenOptions::new().create(true).read(true).append(true).open(&part).map_err(werr)?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(Duration::from_secs(20)))
-        .timeout_recv_body(Some(Duration::from_secs(60)))
-        .http_status_as_error(false)
-        // A redirect may not leave HTTPS.
-        .https_only(https_only)
-        .build()
-        .into();
-    let mut last_error = String::new();
-    for attempt in 0..ATTEMPTS {
-        if cancel.load(Ordering::Relaxed) {
-            break;
-        }
-        let have = file.metadata().map_err(werr)?.len();
-        let mut req = agent.get(url);
-        if have > 0 {
-            req = req.header("Range", &format!("bytes={have}-"));
-        }
-        let mut resp = match req.call() {
-            Ok(r) => r,
-            Err(e) => {
-                last_error = e.to_string();
-                std::thread::sleep(Duration::from_millis(200 * (attempt as u64 + 1)));
-                continue;
-            }
-        };
-        let status = resp.status().as_u16();
-        let length = resp.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-        let total = match status {
-            206 => length.map(|l| l + have),
-            200 => {
-                // The server ignored the range: start over.
-                file.set_len(0).map_err(werr)?;
-                length
-            }
-            416 if have > 0 => Some(have), // already complete
-            _ => {
-                last_error = format!("the server answered HTTP {status}");
-                break;
-            }
-        };
-        if status == 416 {
-            break;
-        }
-        let start = file.metadata().map_err(werr)?.len();
-        progress(start, total);
-        let mut reader = resp.body_mut().as_reader();
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut done = start;
-        let dropped = loop {
-            if cancel.load(Ordering::Relaxed) {
-                break None;
-            }
-            match reader.read(&mut buf) {
-                Ok(0) => break None,
-                Ok(n) => {
-                    file.write_all(&buf[..n]).map_err(werr)?;
-                    done += n as u64;
-                    progress(done, total);
-                }
-                Err(e) => break Some(e.to_string()),
-            }
-        };
-        file.flush().map_err(werr)?;
-        match dropped {
-            None if total.is_none_or(|t| done >= t) => break,
-            None => last_error = "the connection closed early".into(),
-            Some(e) => last_error = e,
-        }
-        tracing::warn!(attempt, error = %last_error, "model download interrupted; resuming");
-    }
-    if cancel.load(Ordering::Relaxed) {
-        drop(file);
-        let _ = std::fs::remove_file(&part);
-        return Err(TranscribeError::Cancelled);
-    }
-    let got = sha1_of(&mut file).map_err(werr)?;
-    let len = file.metadata().map_err(werr)?.len();
-    drop(file);
-    if len == 0 {
-        let _ = std::fs::remove_file(&part);
-        return Err(TranscribeError::Download(format!("nothing could be downloaded from {url} ({last_error})")));
-    }
-    if !got.eq_ignore_ascii_case(sha1_hex) {
-        let _ = std::fs::remove_file(&part);
-        return Err(TranscribeError::Download(format!(
-            "the downloaded file does not match its published checksum (SHA-1 {got}, expected {sha1_hex}); it was deleted{}",
-            if last_error.is_empty() { String::new() } else { format!(" — last network error: {last_error}") }
-        )));
-    }
-    std::fs::rename(&part, dest).map_err(|source| TranscribeError::Write { path: dest.to_path_buf(), source })?;
-    Ok(dest.to_path_buf())
-}
-
-fn sha1_of(file: &mut File) -> std::io::Result<String> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut h = Sha1::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    starling_fetch::download(url, Checksum::Sha1(sha1_hex), dest, &SOURCES, progress, cancel).map_err(|e| match e {
+        FetchError::Cancelled => TranscribeError::Cancelled,
+        FetchError::Write { path, source } => TranscribeError::Write { path, source },
+        other => TranscribeError::Download(other.to_string()),
+    })
 }
 
 #[cfg(test)]
@@ -219,20 +85,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn models_come_only_over_https_from_the_catalog_host_or_this_machine() {
-        assert!(check_source("https://huggingface.co/ggerganov/whisper.cpp/resolve/main/ggml-tiny.en.bin").unwrap());
-        assert!(!check_source("http://127.0.0.1:8080/ggml-tiny.en.bin").unwrap());
-        for bad in [
-            "http://huggingface.co/ggml-tiny.en.bin",
-            "https://evil.example/ggml-tiny.en.bin",
-            "https://huggingface.co.evil.example/x.bin",
-            "ftp://huggingface.co/x.bin",
-            "file:///etc/passwd",
-            "not a url",
-        ] {
-            let e = check_source(bad).unwrap_err().to_string();
-            assert!(e.contains("refusing to download") && e.contains("HTTPS"), "{bad}: {e}");
-        }
+    fn models_come_only_from_the_catalog_host_and_failures_say_so() {
+        assert!(starling_fetch::check_source("https://huggingface.co/ggerganov/whisper.cpp/resolve/main/ggml-tiny.en.bin", &SOURCES).unwrap());
+        let e = download("https://evil.example/ggml-tiny.en.bin", CATALOG[0].sha1, Path::new("/nonexistent/m.bin"), &mut |_, _| {}, &AtomicBool::new(false))
+            .unwrap_err();
+        assert!(matches!(&e, TranscribeError::Download(m) if m.contains("Models come only over HTTPS from huggingface.co")), "{e}");
     }
 
     #[test]

@@ -33,6 +33,17 @@ fn model_of(src: &Path) -> PathBuf {
 /// Copies the voice at `src` (its `.onnx`, with the `.onnx.json` beside it,
 /// or the `.onnx.json` itself) into `dir`; returns its name.
 pub fn import(dir: &Path, src: &Path) -> Result<String, VoiceError> {
+    install(dir, src, false)
+}
+
+/// As [`import`], but moves the files (Starling's own staged copies, on the
+/// same disk as `dir`) instead of copying them: a downloaded voice needs no
+/// third copy.
+pub(crate) fn adopt(dir: &Path, staged: &Path) -> Result<String, VoiceError> {
+    install(dir, staged, true)
+}
+
+fn install(dir: &Path, src: &Path, by_rename: bool) -> Result<String, VoiceError> {
     let model = model_of(src);
     let name = model
         .file_name()
@@ -63,6 +74,10 @@ pub fn import(dir: &Path, src: &Path) -> Result<String, VoiceError> {
     let config_dest = dir.join(format!("{name}.onnx.json"));
     let model_dest = dir.join(format!("{name}.onnx"));
     for (from, to) in [(&config_path, &config_dest), (&model, &model_dest)] {
+        if by_rename {
+            std::fs::rename(from, to).map_err(io(to))?;
+            continue;
+        }
         let temp = starling_files::temp_beside(to, ".partial").map_err(io(to))?;
         let mut reader = starling_files::open_regular(from)?;
         let mut out = std::fs::File::create(&temp).map_err(io(to))?;

@@ -7,11 +7,13 @@
 //! - [`espeak`]: the fallback voice when no neural voice is installed.
 //! - [`cache`]: speech kept per voice, speed and text.
 //! - [`install`]: voices imported into and removed from the voices folder.
+//! - [`catalog`]: voices offered for download, fetched and checked, then installed.
 //! - [`wav`]: speech as 16-bit WAV.
 //!
 //! [`Voice`] is what callers hold: whichever of the two speaks.
 
 pub mod cache;
+pub mod catalog;
 pub mod config;
 pub mod espeak;
 pub mod install;
@@ -75,6 +77,15 @@ pub enum VoiceError {
     #[error("{path} is not a Piper voice: pick its NAME.onnx file (with NAME.onnx.json beside it).")]
     NotAVoice { path: PathBuf },
 
+    #[error("The voice could not be downloaded: {0}. Check the connection and try again; the download resumes where it stopped.")]
+    Download(starling_fetch::FetchError),
+
+    #[error("The downloaded voice package {path} is not usable: {why}. It was deleted; try again later.")]
+    Package { path: PathBuf, why: String },
+
+    #[error("Cancelled.")]
+    Cancelled,
+
     #[error("`{0}` cannot be a voice's name: use letters, digits, dots, hyphens and underscores (and not \"espeak\").")]
     BadName(String),
 
@@ -108,6 +119,25 @@ impl Voice {
     /// one chosen by default cannot (no ONNX Runtime, a broken file), espeak-ng
     /// speaks and the second value says why.
     pub fn choose(dir: &std::path::Path, wanted: Option<&str>, threads: usize) -> Result<(Voice, Option<VoiceError>), VoiceError> {
+        Voice::choose_reusing(dir, wanted, threads, None)
+    }
+
+    /// [`Voice::choose`], using `kept` (a voice opened earlier, by the last
+    /// mock interview) again when it is the voice that would be opened,
+    /// with the same threads and its files unchanged; otherwise `kept` is
+    /// dropped and the voice opened anew.
+    pub fn choose_reusing(
+        dir: &std::path::Path,
+        wanted: Option<&str>,
+        threads: usize,
+        kept: Option<Voice>,
+    ) -> Result<(Voice, Option<VoiceError>), VoiceError> {
+        let open = |model: &std::path::Path| -> Result<Voice, VoiceError> {
+            match kept {
+                Some(Voice::Piper(v)) if v.is_current(model, threads) => Ok(Voice::Piper(v)),
+                _ => Ok(Voice::Piper(Box::new(PiperVoice::open(model, threads)?))),
+            }
+        };
         match wanted {
             Some("espeak") => Ok((Voice::fallback(), None)),
             Some(w) => {
@@ -117,12 +147,12 @@ impl Voice {
                     let names: Vec<String> = Voice::installed(dir).iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())).collect();
                     return Err(VoiceError::NotInstalled { name: w.to_string(), installed: if names.is_empty() { "none".into() } else { names.join(", ") } });
                 }
-                Ok((Voice::Piper(Box::new(PiperVoice::open(&model, threads)?)), None))
+                Ok((open(&model)?, None))
             }
             None => match Voice::installed(dir).first() {
                 None => Ok((Voice::fallback(), None)),
-                Some(model) => match PiperVoice::open(model, threads) {
-                    Ok(v) => Ok((Voice::Piper(Box::new(v)), None)),
+                Some(model) => match open(model) {
+                    Ok(v) => Ok((v, None)),
                     Err(e) => {
                         tracing::warn!(error = %e, "the installed voice could not be opened; espeak-ng speaks");
                         Ok((Voice::fallback(), Some(e)))

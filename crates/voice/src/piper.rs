@@ -78,6 +78,23 @@ pub struct PiperVoice {
     name: String,
     config: VoiceConfig,
     session: Session,
+    /// What was opened, to tell whether it is still what is installed.
+    opened: Opened,
+}
+
+/// A voice's files and settings as they were when it was opened.
+#[derive(Debug, Clone, PartialEq)]
+struct Opened {
+    model: PathBuf,
+    threads: usize,
+    /// Length and modification time of the model and of its settings.
+    stamps: [(u64, Option<std::time::SystemTime>); 2],
+    at: std::time::Instant,
+}
+
+/// The length and modification time of `path`, if it can be read.
+fn stamp(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
+    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
 }
 
 impl PiperVoice {
@@ -116,7 +133,25 @@ impl PiperVoice {
             tracing::info!(speakers = config.num_speakers, "a voice with several speakers; the first speaks");
         }
         let name = model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        Ok(PiperVoice { name, config, session })
+        let stamps = [(meta.len(), meta.modified().ok()), stamp(&config_path).unwrap_or((0, None))];
+        let opened = Opened { model: model.to_path_buf(), threads: threads.max(1), stamps, at: std::time::Instant::now() };
+        Ok(PiperVoice { name, config, session, opened })
+    }
+
+    /// Whether this voice is `model` opened with `threads` threads, with
+    /// its files unchanged since, so it can be used again instead of being
+    /// opened anew (which takes a second or two).
+    pub fn is_current(&self, model: &Path, threads: usize) -> bool {
+        let config = PathBuf::from(format!("{}.json", model.display()));
+        self.opened.model == model
+            && self.opened.threads == threads.max(1)
+            && stamp(model) == Some(self.opened.stamps[0])
+            && stamp(&config) == Some(self.opened.stamps[1])
+    }
+
+    /// When the voice was opened.
+    pub fn opened_at(&self) -> std::time::Instant {
+        self.opened.at
     }
 
     /// The voice's name (its file name without `.onnx`).

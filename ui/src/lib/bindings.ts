@@ -233,7 +233,17 @@ voices: Array<string>,
 /**
  * Whether neural voices can run (ONNX Runtime was found).
  */
-neural: boolean, };
+neural: boolean, 
+/**
+ * Voices offered for download.
+ */
+offered: Array<VoiceOffer>, };
+
+export type VoiceOffer = { name: string, label: string, 
+/**
+ * The package it comes in, with its version.
+ */
+package: string, bytes: number, installed: boolean, };
 
 export type InterviewEvent = { "kind": "phase", phase: InterviewPhase, countdown_ms: number | null, } | { "kind": "speaking", turn: Turn, text: string, 
 /**
@@ -556,6 +566,6 @@ stories: Array<Story>,
  */
 review: ReviewCard | null, };
 
-export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy" | "transcription" | "no_model" | "disk_full" | "backup" | "cancelled" | "bad_model" | "internal";
+export type ErrorKind = "storage" | "newer_database" | "corrupt_database" | "bank" | "not_found" | "invalid" | "microphone" | "busy" | "transcription" | "no_model" | "disk_full" | "backup" | "cancelled" | "network" | "bad_model" | "internal";
 
 export type IpcError = { kind: ErrorKind, message: string, };

@@ -58,9 +58,6 @@ export const COMMAND_NAMES = [
   "start_interview",
   "interview_space",
   "stop_interview",
-  "list_voices",
-  "import_voice",
-  "remove_voice",
   "list_microphones",
   "set_microphone",
   "start_recording",
@@ -105,6 +102,11 @@ export const COMMAND_NAMES = [
   "progress",
   "coach_settings",
   "set_coach_settings",
+  "list_voices",
+  "import_voice",
+  "download_voice",
+  "cancel_voice_download",
+  "remove_voice",
 ] as const;
 
 /** One typed call per command, named in camelCase. */
@@ -132,13 +134,6 @@ export const commands = {
   interviewSpace: (): Promise<boolean> => call("interview_space"),
   /** Ends the running interview; a take being recorded is kept. */
   stopInterview: (): Promise<boolean> => call("stop_interview"),
-  listVoices: (): Promise<VoiceList> => call("list_voices"),
-  /**
-   * Installs the Piper voice at `path` (its `.onnx`, with the `.onnx.json`
-   * beside it). Opening it to check it takes a second, off the UI thread.
-   */
-  importVoice: (path: string): Promise<VoiceList> => call("import_voice", { path }),
-  removeVoice: (name: string): Promise<VoiceList> => call("remove_voice", { name }),
   /** Enumerating ALSA devices can take a moment, so it runs off the UI thread. */
   listMicrophones: (): Promise<MicrophoneList> => call("list_microphones"),
   setMicrophone: (name: string | null): Promise<null> => call("set_microphone", { name }),
@@ -222,4 +217,22 @@ export const commands = {
   progress: (questionId: string | null): Promise<ProgressPoint[]> => call("progress", { questionId }),
   coachSettings: (kind: AnswerKind): Promise<CoachSettings> => call("coach_settings", { kind }),
   setCoachSettings: (kind: AnswerKind, settings: CoachSettings): Promise<CoachSettings> => call("set_coach_settings", { kind, settings }),
+  listVoices: (): Promise<VoiceList> => call("list_voices"),
+  /**
+   * Installs the Piper voice at `path` (its `.onnx`, with the `.onnx.json`
+   * beside it). Opening it to check it takes a second, off the UI thread.
+   */
+  importVoice: (path: string): Promise<VoiceList> => call("import_voice", { path }),
+  /**
+   * Downloads the offered voice `name` with progress over `on_progress`,
+   * checks it against its published SHA-256 and installs it;
+   * `cancel_voice_download` stops it.
+   */
+  downloadVoice: (name: string, onProgress: (event: DownloadProgress) => void): Promise<VoiceList> => {
+    const onProgressChannel = new Channel<DownloadProgress>();
+    onProgressChannel.onmessage = onProgress;
+    return call("download_voice", { name, onProgress: onProgressChannel });
+  },
+  cancelVoiceDownload: (): Promise<null> => call("cancel_voice_download"),
+  removeVoice: (name: string): Promise<VoiceList> => call("remove_voice", { name }),
 };

@@ -3,9 +3,9 @@
 // and ends, the follow-ups. This keeps what its events say for the screen
 // and sends Space and Stop. The key map reaches it through `activeTake`,
 // like a take on the answer panel.
-import { meterFraction } from "./answer";
-import type { AnsweredTurn, Attempt, InterviewEvent, InterviewPhase, InterviewSettings, Segment, Turn } from "./bindings";
+import type { AnsweredTurn, Attempt, InterviewEvent, InterviewPhase, InterviewSettings, RecordingEvent, Turn } from "./bindings";
 import { messageFor } from "./errors";
+import { LiveWords } from "./livewords.svelte";
 
 /** The commands an interview sends (the real ones, or a test's). */
 export interface InterviewCommands {
@@ -67,14 +67,9 @@ export class InterviewSession {
   /** Null before the first event and after the interview. */
   phase = $state<InterviewPhase | null>(null);
   countdownMs = $state<number | null>(null);
-  /** What the interviewer said last. */
-  speaking = $state("");
   turn = $state<Turn | null>(null);
-  level = $state(0);
-  elapsedMs = $state(0);
-  liveSegments = $state<Segment[]>([]);
-  previewSegments = $state<Segment[]>([]);
-  previewConfirmed = $state(0);
+  /** Time, level and live words of the answer being recorded. */
+  readonly words = new LiveWords();
   /** Why the voice is silent (the interview goes on with the text shown). */
   voiceProblem = $state<string | null>(null);
   message = $state<string | null>(null);
@@ -118,26 +113,19 @@ export class InterviewSession {
         this.countdownMs = e.countdown_ms;
         if (e.phase.phase !== "finished") this.turn = e.phase.turn;
         break;
-      case "speaking":
-        this.speaking = e.text;
-        break;
       case "voice_problem":
         this.voiceProblem = e.message;
         break;
       case "take_started":
         this.takes.set(e.attempt.id, e.attempt);
-        this.elapsedMs = 0;
-        this.level = 0;
-        this.liveSegments = [];
-        this.previewSegments = [];
-        this.previewConfirmed = 0;
+        this.words.reset();
         break;
       case "recording":
         this.onRecording(e.event);
         break;
       case "take_stopped":
         this.takes.set(e.attempt.id, e.attempt);
-        this.level = 0;
+        this.words.level = 0;
         break;
       case "finished":
         this.rows = e.answered.flatMap((a) => {
@@ -166,21 +154,9 @@ export class InterviewSession {
     if (this.takes.has(a.id)) this.takes.set(a.id, a);
   }
 
-  private onRecording(e: import("./bindings").RecordingEvent): void {
+  private onRecording(e: RecordingEvent): void {
+    if (this.words.take(e)) return;
     switch (e.kind) {
-      case "level":
-        this.elapsedMs = e.elapsed_ms;
-        this.level = meterFraction(e.rms);
-        break;
-      case "live":
-        this.liveSegments = [...this.liveSegments, ...e.segments];
-        this.previewSegments = [];
-        this.previewConfirmed = 0;
-        break;
-      case "preview":
-        this.previewSegments = e.segments;
-        this.previewConfirmed = e.confirmed_words;
-        break;
       case "ended":
         if (e.reason.kind === "device_lost" || e.reason.kind === "write_failed") this.message = e.reason.message;
         break;
@@ -190,7 +166,6 @@ export class InterviewSession {
   private reset(): void {
     this.phase = null;
     this.countdownMs = null;
-    this.speaking = "";
     this.turn = null;
     this.voiceProblem = null;
     this.message = null;

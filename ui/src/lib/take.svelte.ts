@@ -4,10 +4,11 @@
 // after it stops (its transcript); this owns only what the window shows and
 // which commands it sends. The answer panel renders one; the key map acts on
 // the one on screen through `activeTake`.
-import { clock, meterFraction, type AnswerPrefs } from "./answer";
+import { clock, type AnswerPrefs } from "./answer";
 import { Active } from "./active.svelte";
-import type { Attempt, RecordingEvent, Segment } from "./bindings";
+import type { Attempt, RecordingEvent } from "./bindings";
 import { messageFor } from "./errors";
+import { LiveWords } from "./livewords.svelte";
 
 /** The commands a take sends (the real ones, or a test's). */
 export interface TakeCommands {
@@ -42,14 +43,9 @@ export type Phase = "idle" | "thinking" | "starting" | "recording" | "stopping";
 export class Take {
   phase = $state<Phase>("idle");
   thinkLeft = $state(0);
-  elapsed = $state(0);
-  level = $state(0);
   silent = $state(false);
-  liveSegments = $state<Segment[]>([]);
-  /** A provisional transcript of the stretch being spoken (replaced by the next). */
-  previewSegments = $state<Segment[]>([]);
-  /** How many of the preview's first words the previous preview agreed on. */
-  previewConfirmed = $state(0);
+  /** Time, level and live words of the recording. */
+  readonly words = new LiveWords();
   message = $state<string | null>(null);
   private stopThink: (() => void) | null = null;
   private discardOnStop = false;
@@ -102,12 +98,8 @@ export class Take {
   async startNow(): Promise<void> {
     this.clearThink();
     this.phase = "starting";
-    this.elapsed = 0;
-    this.level = 0;
+    this.words.reset();
     this.silent = false;
-    this.liveSegments = [];
-    this.previewSegments = [];
-    this.previewConfirmed = 0;
     this.discardOnStop = false;
     try {
       await this.commands.startRecording(this.hooks.questionId(), this.hooks.prefs().maxSeconds, (e) => this.onEvent(e));
@@ -120,28 +112,16 @@ export class Take {
 
   /** One event from the recorder. */
   onEvent(e: RecordingEvent): void {
+    if (this.words.take(e)) return;
     switch (e.kind) {
       case "started":
         if (this.phase === "starting") this.phase = "recording";
-        break;
-      case "level":
-        this.elapsed = e.elapsed_ms;
-        this.level = meterFraction(e.rms);
         break;
       case "silence":
         this.silent = true;
         break;
       case "sound_resumed":
         this.silent = false;
-        break;
-      case "live":
-        this.liveSegments = [...this.liveSegments, ...e.segments];
-        this.previewSegments = [];
-        this.previewConfirmed = 0;
-        break;
-      case "preview":
-        this.previewSegments = e.segments;
-        this.previewConfirmed = e.confirmed_words;
         break;
       case "ended":
         if (e.reason.kind === "device_lost" || e.reason.kind === "write_failed") this.message = e.reason.message;
@@ -164,7 +144,7 @@ export class Take {
       this.message = messageFor(e);
     } finally {
       this.phase = "idle";
-      this.level = 0;
+      this.words.level = 0;
       this.silent = false;
     }
   }

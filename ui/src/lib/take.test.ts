@@ -69,8 +69,8 @@ describe("Take", () => {
     expect(take.phase).toBe("recording");
     expect(t.running()).toBe(false);
     c.emit({ kind: "level", peak: 0.5, rms: 0.1, elapsed_ms: 1500 });
-    expect(take.elapsed).toBe(1500);
-    expect(take.level).toBeGreaterThan(0);
+    expect(take.words.elapsedMs).toBe(1500);
+    expect(take.words.level).toBeGreaterThan(0);
     take.toggle();
     await flush();
     expect(c.log).toEqual(["start q 120", "stop"]);
@@ -110,11 +110,11 @@ describe("Take", () => {
     await flush();
     c.emit({ kind: "preview", segments: [{ start_ms: 0, end_ms: 600, text: "I fix", words: [] }] as never, confirmed_words: 0 });
     c.emit({ kind: "preview", segments: [{ start_ms: 0, end_ms: 900, text: "I fixed it", words: [] }] as never, confirmed_words: 1 });
-    expect(take.previewSegments[0].text).toBe("I fixed it");
-    expect(take.previewConfirmed).toBe(1);
+    expect(take.words.preview[0].text).toBe("I fixed it");
+    expect(take.words.confirmed).toBe(1);
     c.emit({ kind: "live", segments: [{ start_ms: 0, end_ms: 900, text: "I fixed", words: [] }] as never });
-    expect(take.liveSegments).toHaveLength(1);
-    expect(take.previewSegments).toEqual([]);
+    expect(take.words.segments).toHaveLength(1);
+    expect(take.words.preview).toEqual([]);
     c.emit({ kind: "ended", reason: { kind: "device_lost", message: "The microphone was unplugged." } });
     await flush();
     expect(kept).toEqual([1]);

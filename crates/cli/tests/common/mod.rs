@@ -58,3 +58,9 @@ impl Drop for SmallDisk {
         let _ = Command::new("umount").arg(&self.0).status();
     }
 }
+
+/// The transcription worker every suite starts: this build's `starling`
+/// binary in its worker role.
+pub fn worker() -> starling_studio::transcription::WorkerCommand {
+    starling_studio::transcription::WorkerCommand { program: env!("CARGO_BIN_EXE_starling-cli").into(), prefix: vec!["__transcribe-worker".into()] }
+}

@@ -121,13 +121,21 @@ fn wait_for(rx: &Receiver<(Instant, String)>, prefix: &str, within: Duration) ->
     }
 }
 
-fn kill(child: &mut Child) -> Result<(), String> {
+/// Kills `child`; a process that had already ended is a failure, reported
+/// with the last lines it printed (a panic's message among them).
+fn kill(child: &mut Child, printed: &Receiver<(Instant, String)>) -> Result<(), String> {
     child.kill().map_err(|e| format!("kill failed: {e}"))?;
     let status = child.wait().map_err(|e| e.to_string())?;
     use std::os::unix::process::ExitStatusExt;
     match status.signal() {
         Some(9) => Ok(()),
-        _ => Err(format!("the process had already ended ({status}) before the kill")),
+        _ => {
+            // The reader threads end with the process's pipes.
+            std::thread::sleep(Duration::from_millis(100));
+            let lines: Vec<String> = printed.try_iter().map(|(_, l)| l).collect();
+            let tail = lines[lines.len().saturating_sub(8)..].join("\n    | ");
+            Err(format!("the process had already ended ({status}) before the kill; it printed last:\n    | {tail}"))
+        }
     }
 }
 
@@ -217,7 +225,7 @@ impl Suite {
         let delay = Duration::from_millis(self.rng.u64(500..6_000));
         std::thread::sleep((started + delay).saturating_duration_since(Instant::now()));
         let killed_at = Instant::now();
-        kill(&mut child)?;
+        kill(&mut child, &rx)?;
         let _ = player.kill();
         let _ = player.wait();
         let recorded_ms = killed_at.duration_since(started).as_millis() as i64;
@@ -259,7 +267,7 @@ impl Suite {
             std::thread::sleep((started + delay).saturating_duration_since(Instant::now()));
             finished_before += rx.try_iter().filter(|(_, l)| l.starts_with("done")).count() as u32;
             if child.try_wait().map_err(|e| e.to_string())?.is_none() {
-                kill(&mut child)?;
+                kill(&mut child, &rx)?;
                 landed = true;
                 break;
             }
@@ -319,7 +327,7 @@ impl Suite {
         let started = wait_for(&rx, "ready", Duration::from_secs(20))?;
         let delay = Duration::from_millis(self.rng.u64(window_ms));
         std::thread::sleep((started + delay).saturating_duration_since(Instant::now()));
-        kill(&mut child)?;
+        kill(&mut child, &rx)?;
         // Let the reader threads take what was printed before the kill.
         std::thread::sleep(Duration::from_millis(100));
         Ok(rx.try_iter().map(|(_, line)| line).collect())

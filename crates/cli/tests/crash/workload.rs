@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 
 use starling_store::StarNoteDraft;
-use starling_studio::transcription::{TranscriptionEvent, TranscriptionRunner, WorkerCommand};
+use starling_studio::transcription::{TranscriptionEvent, TranscriptionRunner};
 use starling_studio::{backup, DataPaths, Studio};
 
 /// The questions whose notes are edited.
@@ -60,16 +60,48 @@ fn notes() {
 }
 
 /// Exports an archive and restores it, over and over.
+///
+/// Each cycle leaves an archive and a `before-restore` copy of the data, so
+/// after each restore the older ones are deleted (the newest two of each
+/// are kept): a few seconds of cycles would otherwise fill a small disk
+/// with hundreds of megabytes, and a restore refuses to start without room.
 fn backups() {
     let paths = paths();
     let exports = PathBuf::from(std::env::var("STARLING_CRASH_EXPORTS").expect("the suite names the export folder"));
     say("ready");
-    for i in 0.. {
+    for i in 0u64.. {
         let out = exports.join(format!("backup-{}-{i}.zip", std::process::id()));
-        Studio::open(paths.clone()).expect("the studio opens").export_backup(&out).expect("the export works");
+        Studio::open(paths.clone()).expect("the studio opens").export_backup(&out).unwrap_or_else(|e| panic!("the export fails: {e}"));
         say(&format!("exported {}", out.display()));
-        backup::restore(&paths, &out, starling_studio::clock::Clock::system().now_ms()).expect("the restore works");
+        backup::restore(&paths, &out, starling_studio::clock::Clock::system().now_ms()).unwrap_or_else(|e| panic!("the restore fails: {e}"));
         say("restored");
+        if let Some(old) = i.checked_sub(2) {
+            let _ = std::fs::remove_file(exports.join(format!("backup-{}-{old}.zip", std::process::id())));
+        }
+        prune_before_restore(&paths);
+    }
+}
+
+/// Deletes all but the newest two `backups/before-restore-*` folders, unless
+/// a restore is unfinished (its journal names the newest).
+fn prune_before_restore(paths: &DataPaths) {
+    if paths.root().join(".restore-journal").exists() {
+        return;
+    }
+    let dir = paths.root().join("backups");
+    let mut asides: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("before-restore-")))
+        .collect();
+    // Named by the time of the restore, in milliseconds: the same width for
+    // centuries, so the names sort in time order.
+    asides.sort();
+    let keep = asides.len().saturating_sub(2);
+    for old in &asides[..keep] {
+        let _ = std::fs::remove_dir_all(old);
     }
 }
 
@@ -78,7 +110,7 @@ fn transcribe() {
     let paths = paths();
     let studio = Studio::open(paths.clone()).expect("the studio opens");
     let jobs = studio.pending_transcriptions().expect("the pending jobs are listed");
-    let worker = WorkerCommand { program: env!("CARGO_BIN_EXE_starling-cli").into(), prefix: vec!["__transcribe-worker".into()] };
+    let worker = crate::common::worker();
     let (tx, rx) = mpsc::channel();
     let runner = TranscriptionRunner::start(&paths, worker, move |e| {
         let _ = tx.send(e);

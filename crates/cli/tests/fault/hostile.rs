@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use starling_studio::transcription::{check_model_loads, WorkerCommand};
+use crate::common::worker;
+use starling_studio::transcription::check_model_loads;
 use starling_studio::{DataLock, DataPaths, Studio};
 use zip::write::SimpleFileOptions;
 
@@ -29,9 +30,6 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).trim().to_string()
 }
 
-fn worker() -> WorkerCommand {
-    WorkerCommand { program: env!("CARGO_BIN_EXE_starling-cli").into(), prefix: vec!["__transcribe-worker".into()] }
-}
 
 /// A data folder with a note and one recording, both of which must survive.
 fn user_data(env: &Env, name: &str) -> Result<(DataPaths, Vec<u8>), String> {

@@ -5,7 +5,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use starling_store::{AttemptState, Store, TranscriptionState};
-use starling_studio::transcription::{TranscriptionEvent, TranscriptionRunner, WorkerCommand};
+use crate::common::worker;
+use starling_studio::transcription::{TranscriptionEvent, TranscriptionRunner};
 use starling_studio::{DataPaths, Studio};
 
 use super::{says, Env};
@@ -48,9 +49,6 @@ pub fn other_format(env: &Env) -> Result<String, String> {
     says(&message, &["speech.bin", "not a ggml Whisper model"])
 }
 
-fn worker() -> WorkerCommand {
-    WorkerCommand { program: env!("CARGO_BIN_EXE_starling-cli").into(), prefix: vec!["__transcribe-worker".into()] }
-}
 
 /// A studio with the model installed and one spoken take.
 fn with_take(env: &Env, name: &str) -> Result<(DataPaths, Studio, i64), String> {

@@ -1,6 +1,6 @@
-//! The model downloader against a local HTTP server on 127.0.0.1: progress,
-//! resuming after the server drops the connection, a wrong checksum
-//! rejected and removed, cancel leaving nothing behind.
+//! The downloader against a local HTTP server on 127.0.0.1: progress,
+//! resuming after the server drops the connection, both checksums, a wrong
+//! checksum rejected and removed, cancel leaving nothing behind.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -9,9 +9,19 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sha1::{Digest, Sha1};
-use starling_transcribe::download::download;
-use starling_transcribe::TranscribeError;
+use starling_fetch::{Checksum, FetchError, Sources};
+
+const SOURCES: Sources = Sources { what: "Test files", hosts: &["example.org"], mirror_env: "STARLING_FETCH_TEST_MIRROR" };
+
+fn download(
+    url: &str,
+    checksum: Checksum,
+    dest: &Path,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+    cancel: &AtomicBool,
+) -> Result<std::path::PathBuf, FetchError> {
+    starling_fetch::download(url, checksum, dest, &SOURCES, progress, cancel)
+}
 
 struct Server {
     url: String,
@@ -85,7 +95,9 @@ fn handle(mut s: TcpStream, payload: &[u8], drop_after: Option<usize>, pace: Dur
     // Dropping the stream here cuts the transfer when `limit` < len.
 }
 
-fn payload(n: usize) -> (Vec<u8>, String) {
+/// Pseudo-random bytes with their SHA-1 and SHA-256 (from `sha1sum` and
+/// `sha256sum`, so the check does not grade itself).
+fn payload(n: usize) -> (Vec<u8>, String, String) {
     let mut x = 12345u32;
     let data: Vec<u8> = (0..n)
         .map(|_| {
@@ -93,8 +105,14 @@ fn payload(n: usize) -> (Vec<u8>, String) {
             (x >> 16) as u8
         })
         .collect();
-    let sha = Sha1::digest(&data).iter().map(|b| format!("{b:02x}")).collect();
-    (data, sha)
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("payload");
+    std::fs::write(&file, &data).unwrap();
+    let sum = |tool: &str| {
+        let out = std::process::Command::new(tool).arg(&file).output().unwrap_or_else(|e| panic!("{tool}: {e}"));
+        String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or_default().to_string()
+    };
+    (data, sum("sha1sum"), sum("sha256sum"))
 }
 
 fn leftovers(dir: &Path) -> Vec<String> {
@@ -103,12 +121,12 @@ fn leftovers(dir: &Path) -> Vec<String> {
 
 #[test]
 fn progress_and_resume_after_a_dropped_connection() {
-    let (data, sha) = payload(3 * 1024 * 1024 + 123);
+    let (data, sha1, _) = payload(3 * 1024 * 1024 + 123);
     let server = serve(data.clone(), Some(1024 * 1024), Duration::ZERO, 200);
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("m.bin");
     let mut seen = Vec::new();
-    let got = download(&server.url, &sha, &dest, &mut |done, total| seen.push((done, total)), &AtomicBool::new(false)).unwrap();
+    let got = download(&server.url, Checksum::Sha1(&sha1), &dest, &mut |done, total| seen.push((done, total)), &AtomicBool::new(false)).unwrap();
     assert_eq!(got, dest);
     assert_eq!(std::fs::read(&dest).unwrap(), data);
     assert_eq!(leftovers(dir.path()), vec!["m.bin"]);
@@ -122,25 +140,41 @@ fn progress_and_resume_after_a_dropped_connection() {
 }
 
 #[test]
-fn a_wrong_checksum_is_rejected_and_the_file_removed() {
-    let (data, _) = payload(200_000);
-    let server = serve(data, None, Duration::ZERO, 200);
+fn a_sha256_is_checked_too() {
+    let (data, _, sha256) = payload(300_000);
+    let server = serve(data.clone(), None, Duration::ZERO, 200);
     let dir = tempfile::tempdir().unwrap();
-    let err = download(&server.url, "0000000000000000000000000000000000000000", &dir.path().join("m.bin"), &mut |_, _| {}, &AtomicBool::new(false))
+    let dest = dir.path().join("v.whl");
+    download(&server.url, Checksum::Sha256(&sha256.to_uppercase()), &dest, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+}
+
+#[test]
+fn a_wrong_checksum_is_rejected_and_the_file_removed() {
+    let (data, sha1, _) = payload(200_000);
+    let server = serve(data.clone(), None, Duration::ZERO, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let err = download(&server.url, Checksum::Sha1("0000000000000000000000000000000000000000"), &dir.path().join("m.bin"), &mut |_, _| {}, &AtomicBool::new(false))
         .unwrap_err();
+    assert!(matches!(&err, FetchError::Mismatch { algorithm: "SHA-1", got, .. } if *got == sha1), "{err}");
     assert!(err.to_string().contains("does not match its published checksum"), "{err}");
     assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+    // The right bytes under another algorithm's checksum are refused as well.
+    let server = serve(data, None, Duration::ZERO, 200);
+    let err = download(&server.url, Checksum::Sha256(&sha1), &dir.path().join("m.bin"), &mut |_, _| {}, &AtomicBool::new(false)).unwrap_err();
+    assert!(matches!(err, FetchError::Mismatch { algorithm: "SHA-256", .. }), "{err}");
+    assert!(leftovers(dir.path()).is_empty());
 }
 
 #[test]
 fn cancel_leaves_nothing_behind() {
-    let (data, sha) = payload(2 * 1024 * 1024);
+    let (data, sha1, _) = payload(2 * 1024 * 1024);
     let server = serve(data, None, Duration::from_millis(20), 200);
     let dir = tempfile::tempdir().unwrap();
     let cancel = AtomicBool::new(false);
     let err = download(
         &server.url,
-        &sha,
+        Checksum::Sha1(&sha1),
         &dir.path().join("m.bin"),
         &mut |done, _| {
             if done > 300_000 {
@@ -150,7 +184,7 @@ fn cancel_leaves_nothing_behind() {
         &cancel,
     )
     .unwrap_err();
-    assert!(matches!(err, TranscribeError::Cancelled), "{err}");
+    assert!(matches!(err, FetchError::Cancelled), "{err}");
     assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
 }
 
@@ -158,7 +192,7 @@ fn cancel_leaves_nothing_behind() {
 fn a_missing_file_is_a_clear_error() {
     let server = serve(Vec::new(), None, Duration::ZERO, 404);
     let dir = tempfile::tempdir().unwrap();
-    let err = download(&server.url, "00", &dir.path().join("m.bin"), &mut |_, _| {}, &AtomicBool::new(false)).unwrap_err();
-    assert!(err.to_string().contains("HTTP 404"), "{err}");
+    let err = download(&server.url, Checksum::Sha1("00"), &dir.path().join("m.bin"), &mut |_, _| {}, &AtomicBool::new(false)).unwrap_err();
+    assert!(matches!(&err, FetchError::Nothing { .. }) && err.to_string().contains("HTTP 404"), "{err}");
     assert!(leftovers(dir.path()).is_empty());
 }

@@ -12,8 +12,14 @@
 //! [`COUNTDOWN_AFTER_MS`] of silence on). A question with a follow-up gets
 //! it asked next, and its answer is a take linked to the first.
 
+mod gate;
+mod settings;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use gate::SpeechGate;
+pub use settings::{InterviewSettings, SettingsProblem};
 
 /// Time after the interviewer's last sample before the microphone may
 /// record: the tail of the speakers' output and the room's echo.
@@ -21,71 +27,6 @@ pub const ECHO_GAP_MS: u64 = 400;
 
 /// Silence before the countdown to the automatic end is shown.
 pub const COUNTDOWN_AFTER_MS: u64 = 1_000;
-
-/// Below this RMS a level never counts as speech (about −44 dBFS).
-const MIN_SPEECH_RMS: f32 = 0.006;
-
-/// A level counts as speech this many times louder than the noise floor
-/// (about 12 dB).
-const OVER_FLOOR: f32 = 4.0;
-
-/// Consecutive speech levels (50 ms each) that make speech: a click is not.
-const SPEECH_RUN: u32 = 3;
-
-/// How a mock interview runs. Shared with the window.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
-pub struct InterviewSettings {
-    /// The interviewer reads each question (and follow-up) aloud.
-    pub speak: bool,
-    /// The voice's pace, 0.5 to 2.
-    pub speed: f32,
-    /// Think time after a question is asked, before recording starts.
-    #[ts(type = "number")]
-    pub think_ms: u64,
-    /// Silence after speech that ends an answer; 0 turns it off (Space only).
-    #[ts(type = "number")]
-    pub silence_ms: u64,
-    /// Ask each question's follow-up, when it has one.
-    pub follow_ups: bool,
-}
-
-impl Default for InterviewSettings {
-    fn default() -> Self {
-        InterviewSettings { speak: true, speed: 1.0, think_ms: 3_000, silence_ms: 4_000, follow_ups: true }
-    }
-}
-
-impl InterviewSettings {
-    /// The first setting out of range.
-    pub fn check(&self) -> Result<(), SettingsProblem> {
-        if !(0.5..=2.0).contains(&self.speed) {
-            return Err(SettingsProblem::Speed(self.speed));
-        }
-        if self.think_ms > MAX_THINK_MS {
-            return Err(SettingsProblem::ThinkTime(self.think_ms));
-        }
-        if self.silence_ms != 0 && !(1_000..=60_000).contains(&self.silence_ms) {
-            return Err(SettingsProblem::Silence(self.silence_ms));
-        }
-        Ok(())
-    }
-}
-
-/// The longest think time.
-const MAX_THINK_MS: u64 = 600_000;
-
-/// A mock interview setting out of range.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SettingsProblem {
-    #[error("The voice's speed is {0}; it can be 0.5 to 2.")]
-    Speed(f32),
-    #[error("The think time is {} s; it can be up to {} s.", .0 / 1000, MAX_THINK_MS / 1000)]
-    ThinkTime(u64),
-    #[error("The silence that ends an answer is {0} ms; it can be 1 to 60 s, or off.")]
-    Silence(u64),
-    #[error("A mock interview needs at least one question; pick a wider set of questions.")]
-    NoQuestions,
-}
 
 /// One question of the interview.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,29 +130,6 @@ pub enum Input {
     Stop,
 }
 
-/// Tells speech from silence by level, against a noise floor that follows
-/// the room.
-#[derive(Debug, Clone, Default)]
-struct SpeechGate {
-    floor: Option<f32>,
-    run: u32,
-}
-
-impl SpeechGate {
-    /// Whether speech is going on after this level.
-    fn hear(&mut self, rms: f32) -> bool {
-        let floor = self.floor.unwrap_or(rms);
-        let voiced = rms >= MIN_SPEECH_RMS.max(floor * OVER_FLOOR);
-        // The floor drops at once to a quieter level, follows a louder
-        // steady noise within a second or two, and barely moves during
-        // speech (its pauses pull it back down anyway).
-        let rise = if voiced { 0.000_2 } else { 0.05 };
-        self.floor = Some(if rms < floor { rms } else { floor + (rms - floor) * rise });
-        self.run = if voiced { self.run + 1 } else { 0 };
-        self.run >= SPEECH_RUN
-    }
-}
-
 /// A mock interview's state.
 #[derive(Debug, Clone)]
 pub struct Interview {
@@ -239,10 +157,6 @@ impl Interview {
     /// The turns answered so far, in order.
     pub fn answered(&self) -> &[AnsweredTurn] {
         &self.answered
-    }
-
-    pub fn plan(&self) -> &[PlannedQuestion] {
-        &self.plan
     }
 
     /// The text asked at `turn`.
@@ -526,14 +440,5 @@ mod tests {
         assert_eq!(iv.handle(Input::Stop), vec![Command::StopTake { ended_by: AnswerEnd::Stopped }, Command::Finish]);
         assert_eq!(iv.answered().len(), 1);
         assert!(iv.handle(Input::Space { now_ms: 11_000 }).is_empty());
-    }
-
-    #[test]
-    fn settings_out_of_range_are_named() {
-        assert_eq!(InterviewSettings::default().check(), Ok(()));
-        assert_eq!(InterviewSettings { speed: 3.0, ..InterviewSettings::default() }.check(), Err(SettingsProblem::Speed(3.0)));
-        let e = InterviewSettings { silence_ms: 200, ..InterviewSettings::default() }.check().unwrap_err();
-        assert!(e.to_string().contains("200 ms; it can be 1 to 60 s"), "{e}");
-        assert_eq!(InterviewSettings { silence_ms: 0, ..InterviewSettings::default() }.check(), Ok(()));
     }
 }
