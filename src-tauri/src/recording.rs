@@ -2,14 +2,11 @@
 //! its events reach the window through a Tauri `Channel`, at most 20 level
 //! updates a second, with the live transcript's segments as they come.
 
-use std::time::Duration;
-
 use tauri::ipc::Channel;
 use tauri::State;
 
-use starling_capture::RecordOptions;
 use starling_store::Attempt;
-use starling_studio::recording::LiveRequest;
+use starling_studio::app_take;
 use starling_studio::transcription::WorkerCommand;
 use starling_studio::{IpcError, MicrophoneList, RecordingEvent};
 
@@ -42,16 +39,12 @@ pub async fn start_recording(
 ) -> Result<Attempt, IpcError> {
     let live = WorkerCommand::current_exe().ok().map(|WorkerCommand { program, .. }| {
         let channel = on_event.clone();
-        LiveRequest::new(program, Box::new(move |update| {
-            let _ = channel.send(RecordingEvent::from(update));
-        }))
+        app_take::live_request(program, move |e| {
+            let _ = channel.send(e);
+        })
     });
     state.with(|s| {
-        let opts = RecordOptions {
-            device: s.preferred_microphone()?,
-            max_duration: Some(Duration::from_secs(max_seconds.clamp(10, 3_600) as u64)),
-            ..RecordOptions::default()
-        };
+        let opts = app_take::record_options(s, max_seconds)?;
         Ok(s.start_recording_live(&question_id, opts, live, move |e| {
             let _ = on_event.send(RecordingEvent::from(e));
         })?)

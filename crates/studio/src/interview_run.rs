@@ -86,14 +86,13 @@ impl crate::Studio {
 /// own binary) when given.
 pub fn app_take_setup(shared: Arc<SharedStudio>, live_program: Option<std::path::PathBuf>, max_seconds: u32) -> TakeSetup {
     Box::new(move |events: &Sender<RecordingEvent>| {
-        let device = shared.with(|s| s.preferred_microphone())?;
-        let opts = RecordOptions { device, max_duration: Some(Duration::from_secs(u64::from(max_seconds.clamp(10, 3_600)))), ..RecordOptions::default() };
         let live = live_program.clone().map(|program| {
             let events = events.clone();
-            LiveRequest::new(program, Box::new(move |update| {
-                let _ = events.send(RecordingEvent::from(update));
-            }))
+            crate::app_take::live_request(program, move |e| {
+                let _ = events.send(e);
+            })
         });
+        let opts = shared.with(|s| crate::app_take::record_options(s, max_seconds))?;
         Ok((opts, live))
     })
 }

@@ -10,7 +10,8 @@
 //! - [`models`] manages installed transcription models.
 //! - [`error`] turns failures into the `{kind, message}` shape the UI shows.
 //! - [`recording`] records answers into attempts and recovers interrupted ones;
-//!   `active` holds the state a take leaves in the studio meanwhile.
+//!   `active` holds the state a take leaves in the studio meanwhile;
+//!   [`app_take`] is how the app's takes record (microphone, limit, live words).
 //! - [`transcription`] runs transcriptions in a worker process, one at a time.
 //! - [`live`] transcribes a take while it is recorded, stretch by stretch.
 //! - [`shared`] shares the open studio between threads: short calls lock
@@ -34,6 +35,7 @@
 //! - [`bindings`] generates the TypeScript declarations of every IPC type.
 
 mod active;
+pub mod app_take;
 pub mod backup;
 pub mod bindings;
 pub mod clock;
