@@ -1,5 +1,6 @@
 // Practice sessions in the real window: a full quiz run scored at the end,
-// and a hands-free mock interview asked aloud by the test voice and answered
+// and a hands-free mock interview asked aloud by the test voice (downloaded in
+// the models dialog from its published package, served on this machine) and answered
 // through the virtual microphone.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
