@@ -42,7 +42,7 @@ fn bad_requests_are_refused_with_the_reason() {
         (vec!["--question", "no-such-question"], "no question has the id \"no-such-question\""),
         (vec!["--question", "behavior-difficult-bug", "--follow-up"], "has no follow-up"),
         (vec!["--text", "hi", "--voice", "nobody"], "No voice named \"nobody\" is installed (installed: none"),
-        (vec!["--text", "hi", "--speed", "NaN"], "outside 0.5 to 2"),
+        (vec!["--text", "hi", "--speed", "NaN"], "use a pace from 0.5 (half speed) to 2 (twice as fast), not NaN"),
         (vec!["--text", &"word ".repeat(1_000)], "the most read aloud at once is 4000"),
     ] {
         let run = cli(data.path()).arg("say").args(&args).arg("--out").arg(&out).output().unwrap();
