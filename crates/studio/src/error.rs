@@ -256,7 +256,8 @@ impl From<StudioError> for IpcError {
             StudioError::BadInput(starling_files::FileError::Missing { .. }) => ErrorKind::NotFound,
             StudioError::BadInput(_) => ErrorKind::Invalid,
             StudioError::Voice(
-                starling_voice::VoiceError::File(starling_files::FileError::Missing { .. }) | starling_voice::VoiceError::NotInstalled { .. },
+                starling_voice::VoiceError::File(starling_files::FileError::Missing { .. }) | starling_voice::VoiceError::NotInstalled { .. }
+                | starling_voice::VoiceError::NotOffered { .. },
             ) => ErrorKind::NotFound,
             StudioError::Voice(starling_voice::VoiceError::Install { .. } | starling_voice::VoiceError::Cache { .. }) => ErrorKind::Storage,
             StudioError::Voice(starling_voice::VoiceError::Cancelled) => ErrorKind::Cancelled,

@@ -158,10 +158,6 @@ impl Drop for InterviewRun {
 /// The last voice an interview spoke with, kept open for the next one.
 type VoiceShelf = Arc<std::sync::Mutex<Option<Voice>>>;
 
-fn lock_shelf(shelf: &VoiceShelf) -> std::sync::MutexGuard<'_, Option<Voice>> {
-    shelf.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// The app's one mock interview: a second cannot start while one runs. The
 /// voice the last interview opened is kept, so the next one with the same
 /// voice asks its first question without waiting the second or two a
@@ -174,7 +170,7 @@ pub struct InterviewSlot {
 
 impl InterviewSlot {
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<InterviewRun>> {
-        self.run.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::shared::relock(&self.run)
     }
 
     /// Starts an interview (see [`start`]) unless one is running.
@@ -280,7 +276,7 @@ impl Runner {
             flag.store(true, Ordering::Relaxed);
         }
         if let Some((voice, _)) = self.voice.take() {
-            *lock_shelf(&self.shelf) = Some(voice);
+            *crate::shared::relock(&self.shelf) = Some(voice);
         }
         (self.sink)(InterviewEvent::Finished { answered: interview.answered().to_vec() });
     }
@@ -293,7 +289,7 @@ impl Runner {
                 return;
             }
         };
-        let kept = lock_shelf(&self.shelf).take();
+        let kept = crate::shared::relock(&self.shelf).take();
         match Voice::choose_reusing(&voices, request.voice.as_deref(), request.threads, kept) {
             Ok((voice, why)) => {
                 if let Some(e) = why {

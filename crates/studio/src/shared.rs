@@ -74,7 +74,9 @@ fn throttled(on_progress: &impl Fn(DownloadProgress)) -> impl FnMut(u64, Option<
     }
 }
 
-fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+/// Locks `m`, taking the value even if a thread panicked while holding it
+/// (every value kept behind these locks stays valid between statements).
+pub(crate) fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -254,10 +256,7 @@ impl SharedStudio {
     /// second, without the studio's lock; [`SharedStudio::cancel_voice_download`]
     /// stops it.
     pub fn download_voice(&self, name: &str, on_progress: impl Fn(DownloadProgress)) -> Result<VoiceList, StudioError> {
-        let offered = starling_voice::catalog::find(name).ok_or_else(|| {
-            let names: Vec<&str> = starling_voice::catalog::CATALOG.iter().map(|v| v.name).collect();
-            StudioError::Voice(starling_voice::VoiceError::NotInstalled { name: name.to_string(), installed: format!("offered for download: {}", names.join(", ")) })
-        })?;
+        let offered = starling_voice::catalog::find(name)?;
         let dir = self.with(|s| Ok::<_, StudioError>(s.paths().voices()))?;
         self.voice_cancel.store(false, Ordering::SeqCst);
         let mut report = throttled(&on_progress);
@@ -386,5 +385,15 @@ mod tests {
         let t = Transcript { text: "I fixed it.".into(), segments: Vec::new(), model: "tiny.en".into(), audio_ms: 900, elapsed_ms: 5, source: starling_transcribe::TranscriptSource::Live };
         shared.transcript_stored(7, &t);
         assert_eq!(*relock(&events), [TranscriptionEvent::Done { attempt_id: 7, transcript: t }]);
+    }
+
+    #[test]
+    fn a_voice_not_offered_is_not_found_and_downloads_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, _) = shared_in(&dir.path().join("data"));
+        let e = crate::IpcError::from(shared.download_voice("en_GB-nobody", |_| panic!("no progress for a voice not offered")).unwrap_err());
+        assert_eq!(e.kind, crate::ErrorKind::NotFound, "{}", e.message);
+        assert!(e.message.contains("offered for download (offered: en_US-joe-medium"), "{}", e.message);
+        assert!(shared.with(|s| Ok::<_, StudioError>(s.voice_list().voices)).unwrap().is_empty());
     }
 }

