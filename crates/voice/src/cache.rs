@@ -21,10 +21,13 @@ impl SpeechCache {
         &self.dir
     }
 
-    /// Where the speech of `text` by `voice` at `speed` is kept.
+    /// Where the speech of `text` by `voice` at `speed` is kept. The key is
+    /// the text as the voice is fed it, so speech made before a change to
+    /// how text is read aloud (the lexicon, say) is made again.
     pub fn path(&self, voice: &str, speed: f32, text: &str) -> PathBuf {
+        let fed = crate::text::for_voice(text);
         let mut h = Sha256::new();
-        for part in [voice.as_bytes(), &speed.to_le_bytes(), text.as_bytes()] {
+        for part in [voice.as_bytes(), &speed.to_le_bytes(), fed.as_bytes()] {
             h.update((part.len() as u64).to_le_bytes());
             h.update(part);
         }

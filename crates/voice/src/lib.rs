@@ -1,6 +1,7 @@
 //! The interviewer's voice: questions read aloud on the user's machine.
 //!
 //! - [`text`]: a question as a person would say it ("e.g." → "for example").
+//! - [`lexicon`]: software jargon as people say it ("authn" → "authentication").
 //! - [`config`]: a Piper voice's `.onnx.json`, checked before use.
 //! - [`phonemes`]: text → clauses → espeak-ng IPA → the ids a voice is fed.
 //! - [`piper`]: a Piper (VITS) voice run by the ONNX runtime.
@@ -17,6 +18,7 @@ pub mod catalog;
 pub mod config;
 pub mod espeak;
 pub mod install;
+pub mod lexicon;
 pub mod phonemes;
 pub mod piper;
 pub mod text;
@@ -189,7 +191,7 @@ impl Voice {
         }
         match self {
             Voice::Piper(v) => v.speak(text, speed),
-            Voice::Espeak { voice } => espeak::speak(&spoken_form(text), voice, speed),
+            Voice::Espeak { voice } => espeak::speak(&text::for_voice(text), voice, speed),
         }
     }
 }

@@ -163,10 +163,10 @@ impl PiperVoice {
         &self.config
     }
 
-    /// Speaks `text` (in its [`crate::spoken_form`]) at `speed` × the
-    /// voice's pace.
+    /// Speaks `text` (as [`crate::text::for_voice`] makes it) at `speed` ×
+    /// the voice's pace.
     pub fn speak(&mut self, text: &str, speed: f32) -> Result<Speech, VoiceError> {
-        let sentences = crate::phonemes::sentences(&self.config, &crate::spoken_form(text))?;
+        let sentences = crate::phonemes::sentences(&self.config, &crate::text::for_voice(text))?;
         let rate = self.config.audio.sample_rate;
         let gap = vec![0.0f32; (SENTENCE_GAP * f64::from(rate)) as usize];
         let i = self.config.inference;

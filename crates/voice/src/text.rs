@@ -21,6 +21,24 @@ pub fn spoken_form(text: &str) -> String {
             i += 4;
             continue;
         }
+        // Big-O notation: "O(n log n)" is said "O of n log n".
+        if word_start && c == 'O' && chars.get(i + 1) == Some(&'(') {
+            if let Some(len) = chars[i + 2..].iter().take(24).position(|&c| c == ')') {
+                let inside: String = chars[i + 2..i + 2 + len].iter().collect();
+                if !inside.trim().is_empty() && !inside.contains('(') {
+                    s.push_str("O of ");
+                    s.push_str(&inside.replace("^2", " squared").replace('^', " to the ").replace('*', " times "));
+                    i += len + 3;
+                    continue;
+                }
+            }
+        }
+        // SQL's "COUNT(*)": said "count star".
+        if c == '(' && chars.get(i + 1) == Some(&'*') && chars.get(i + 2) == Some(&')') {
+            s.push_str(" star ");
+            i += 3;
+            continue;
+        }
         match c {
             '→' | '⇒' => s.push_str(" gives "),
             '-' if chars.get(i + 1) == Some(&'>') => {
@@ -35,7 +53,15 @@ pub fn spoken_form(text: &str) -> String {
         }
         i += 1;
     }
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::lexicon::apply(&s, crate::lexicon::Kind::Say).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What the voice is fed: the [`spoken_form`], with jargon respelled so
+/// espeak-ng sounds it right (the `sound` entries of [`crate::lexicon`]).
+/// The words are the same; only a transcript of the audio would show none
+/// of the respellings.
+pub fn for_voice(text: &str) -> String {
+    crate::lexicon::apply(&spoken_form(text), crate::lexicon::Kind::Sound)
 }
 
 #[cfg(test)]
@@ -48,5 +74,8 @@ mod tests {
         assert_eq!(spoken_form("Discuss CI/CD and map/filter; POST /payments"), "Discuss CI CD and map filter; POST payments");
         assert_eq!(spoken_form("in \"abcabcbb\" → 3, a -> b, R&D `code`"), "in abcabcbb gives 3, a gives b, R and D code");
         assert_eq!(spoken_form("freeze.g. x"), "freeze.g. x", "only whole abbreviations");
+        assert_eq!(spoken_form("Optimize for O(n) time, not O(n^2); O(1) space."), "Optimize for O of n time, not O of n squared; O of 1 space.");
+        assert_eq!(spoken_form("How do COUNT(*) and COUNT(id) differ?"), "How do COUNT star and COUNT(id) differ?");
+        assert_eq!(spoken_form("FOO(n) and O()"), "FOO(n) and O()", "only O( ) with something inside");
     }
 }

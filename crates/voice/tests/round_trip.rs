@@ -2,9 +2,9 @@
 //! spoken by the Piper test voice that `cargo xtask test` fetches
 //! (en_US-joe-medium, through ONNX Runtime), then transcribed by Starling's
 //! own Whisper pipeline (base). Each question's word error rate and the
-//! pooled one are printed (the target is 10 %, not met yet: see the bound
-//! below). Also checks that the espeak-ng
-//! fallback speaks and that speech is made once and then read from the cache.
+//! pooled one are printed, and the pooled one must be at most 10 %. Also
+//! checks that the espeak-ng fallback speaks and that speech is made once
+//! and then read from the cache.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,11 +19,16 @@ fn env_path(var: &str) -> PathBuf {
 }
 
 /// Every seventh question of the built-in bank, and every follow-up of those
-/// that have one: a spread of behavioral and technical wording.
+/// that have one: a spread of behavioral and technical wording. These,
+/// from the first question, are the held-out set: nothing about how the
+/// voice reads text (the spoken form, the lexicon, the voice's settings) is
+/// tuned on them. Tuning uses the development set, every seventh from the
+/// fourth: `STARLING_ROUND_TRIP_FROM=3`.
 fn texts() -> Vec<String> {
     let bank = starling_bank::Bank::builtin();
+    let from = std::env::var("STARLING_ROUND_TRIP_FROM").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut out = Vec::new();
-    for q in bank.questions().iter().step_by(7) {
+    for q in bank.questions().iter().skip(from).step_by(7) {
         out.push(q.prompt.clone());
         if let Some(f) = &q.follow_up {
             out.push(f.clone());
@@ -48,6 +53,9 @@ fn hear(engine: &mut WhisperTranscriber, speech: &starling_voice::Speech, dir: &
     let opts = TranscribeOptions { initial_prompt: None, ..TranscribeOptions::default() };
     engine.transcribe(&samples, &opts, &mut |_| {}, &AtomicBool::new(false)).unwrap().text
 }
+
+/// How many times the set is spoken.
+const SPEAKINGS: usize = 2;
 
 /// Edits and reference words summed over pairs (a WER over the whole set).
 fn pooled_wer(pairs: &[(String, String)]) -> f64 {
@@ -74,36 +82,42 @@ fn bank_questions_spoken_by_the_interviewer_read_back_through_whisper() {
     let _ = writeln!(log, "voice opened in {:.2} s", opened.elapsed().as_secs_f64());
     let mut pairs = Vec::new();
     let (mut synth_s, mut audio_s) = (0.0, 0.0);
-    for text in texts() {
-        let t = Instant::now();
-        let speech = voice.speak(&text, 1.0).unwrap();
-        synth_s += t.elapsed().as_secs_f64();
-        audio_s += speech.seconds();
-        assert_eq!(speech.sample_rate, 22_050);
-        assert!(speech.seconds() > 0.5, "{text}: {:.2} s", speech.seconds());
-        let heard = hear(&mut engine, &speech, dir.path());
-        // What the voice was asked to say: "e.g." is said "for example".
-        let said = spoken_form(&text);
-        let _ = writeln!(log, "WER {:>5.1} % | {said}\n          heard: {heard}", wer::wer(&said, &heard) * 100.0);
-        pairs.push((said, heard));
+    let texts = texts();
+    // The voice adds noise to its speech, so each speaking of a text differs
+    // (the pooled WER of one speaking of the set moves ±1.5 points between
+    // runs); the set is spoken twice and the WER pooled over both.
+    for speaking in 1..=SPEAKINGS {
+        for text in &texts {
+            let t = Instant::now();
+            let speech = voice.speak(text, 1.0).unwrap();
+            synth_s += t.elapsed().as_secs_f64();
+            audio_s += speech.seconds();
+            assert_eq!(speech.sample_rate, 22_050);
+            assert!(speech.seconds() > 0.5, "{text}: {:.2} s", speech.seconds());
+            let heard = hear(&mut engine, &speech, dir.path());
+            // What the voice was asked to say: "e.g." is said "for example",
+            // "authn" "authentication".
+            let said = spoken_form(text);
+            let _ = writeln!(log, "{speaking}: WER {:>5.1} % | {said}\n             heard: {heard}", wer::wer(&said, &heard) * 100.0);
+            pairs.push((said, heard));
+        }
     }
     let rate = pooled_wer(&pairs);
     let _ = writeln!(
         log,
-        "{} texts, WER {:.1} % over all; synthesis {synth_s:.2} s for {audio_s:.1} s of speech (real-time factor {:.3})",
-        pairs.len(),
+        "{} texts spoken {SPEAKINGS} times, WER {:.1} % over all; synthesis {synth_s:.2} s for {audio_s:.1} s of speech (real-time factor {:.3})",
+        texts.len(),
         rate * 100.0,
         synth_s / audio_s
     );
     let plain: Vec<_> = pairs.iter().filter(|(t, _)| t.starts_with("Tell me") || t.starts_with("How do you") || t.starts_with("What are") || t.starts_with("How is")).cloned().collect();
-    let _ = writeln!(log, "of which {} plain-English questions: WER {:.1} %", plain.len(), pooled_wer(&plain) * 100.0);
-    assert!(pairs.len() >= 10, "{} texts", pairs.len());
-    // The target is 10 % (issue 19); measured 13.5–18 % so far, mostly
-    // Whisper base mishearing jargon (authn, idempotency, scikit-learn), and
-    // the voice's noise moves it a few points between runs. This bound
-    // catches a broken voice or phoneme pipeline (which reads back at
-    // 60–100 %); BENCHMARKS.md has the figures.
-    assert!(rate <= 0.25, "the interviewer's speech reads back at {:.1} % WER", rate * 100.0);
+    let _ = writeln!(log, "of which {} speakings of plain-English questions: WER {:.1} %", plain.len(), pooled_wer(&plain) * 100.0);
+    assert!(texts.len() >= 10, "{} texts", texts.len());
+    // Issue 19's target. Measured 6.3–8.7 % for one speaking of the set
+    // (2026-11-30); what is left is mostly Whisper base on jargon it does not
+    // know and a few short words ("in" heard "and"). BENCHMARKS.md has the
+    // figures.
+    assert!(rate <= 0.10, "the interviewer's speech reads back at {:.1} % WER", rate * 100.0);
 
     // Slower speech is longer, and still the same words. Pooled over three
     // plain-English questions; these are short, so each small mishearing
