@@ -2,25 +2,15 @@
 //! and symbols are written for the eye ("e.g.", "CI/CD", "→", backticks);
 //! read literally they come out as "E G", "CI slash CD", "right arrow".
 
-/// `text` in the words an interviewer would say.
+/// `text` in the words an interviewer would say: symbols and notation here,
+/// abbreviations ("e.g." → "for example") by the lexicon's `say` entries.
 pub fn spoken_form(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let rest: String = chars[i..chars.len().min(i + 5)].iter().collect::<String>().to_lowercase();
         let word_start = i == 0 || !chars[i - 1].is_alphanumeric();
-        if word_start && rest.starts_with("e.g.") {
-            s.push_str("for example");
-            i += 4;
-            continue;
-        }
-        if word_start && rest.starts_with("i.e.") {
-            s.push_str("that is");
-            i += 4;
-            continue;
-        }
         // Big-O notation: "O(n log n)" is said "O of n log n".
         if word_start && c == 'O' && chars.get(i + 1) == Some(&'(') {
             if let Some(len) = chars[i + 2..].iter().take(24).position(|&c| c == ')') {
