@@ -125,10 +125,14 @@ test("text appears while speaking; after stop the transcript and coaching follow
     assert.equal(await browser.$('[data-testid="transcript-text"]').getAttribute("data-source"), "one_pass");
     const wholeRate = wer(SENTENCES.join(" "), whole);
     console.log(`one pass: WER ${(wholeRate * 100).toFixed(1)} %: ${whole}`);
-    // tiny.en on four short espeak sentences is noisy (a word is 1.9 %);
-    // the stricter comparison, on longer stretches, is the real-audio test
-    // in crates/transcribe/tests/real_model.rs.
-    assert.ok(rate <= wholeRate + 0.15, `live WER ${rate.toFixed(3)} against one pass ${wholeRate.toFixed(3)}`);
+    // One answer cannot show which path reads better: with tiny.en on 22
+    // labelled answers the gap ran from 21.5 points in the live pass's
+    // favour to 5.4 against, and on this short answer the live pass read
+    // 14-15 points worse in three runs (a word is 1.7 %).
+    // That claim is measured pooled over 22 labelled answers in
+    // crates/transcribe/tests/live_accuracy.rs. Here the bound only catches
+    // a stretch lost or garbled (one sentence of four is about 25 points).
+    assert.ok(rate <= wholeRate + 0.25, `live WER ${rate.toFixed(3)} against one pass ${wholeRate.toFixed(3)}`);
   } finally {
     await browser.deleteSession();
   }

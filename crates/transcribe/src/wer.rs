@@ -5,12 +5,41 @@
 /// live previews agreeing, the latency benchmark): split at spaces, hyphens,
 /// dashes and slashes ("high-performance" and "high performance" are the
 /// same two words, as in Whisper's own evaluation normaliser), then see
-/// [`normalize_word`].
+/// [`normalize_word`]. A round ten said as a word and followed straight on
+/// by a unit word is one number ("ninety-nine" and "twenty one" are "99"
+/// and "21"), unless punctuation comes between them ("twenty, one").
 pub fn normalize(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '\u{2013}' | '\u{2014}'))
-        .map(normalize_word)
-        .filter(|w| !w.is_empty())
-        .collect()
+    let mut words: Vec<String> = Vec::new();
+    // The last word, when it was a round ten in letters with nothing after it.
+    let mut open_ten: Option<usize> = None;
+    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '\u{2013}' | '\u{2014}')) {
+        let word = normalize_word(raw);
+        if word.is_empty() {
+            continue;
+        }
+        let spelled = number_word(raw);
+        match (open_ten, spelled) {
+            (Some(ten), Some(unit @ 1..=9)) => {
+                if let Some(last) = words.last_mut() {
+                    *last = (ten + unit).to_string();
+                }
+                open_ten = None;
+            }
+            _ => {
+                let ends_clean = raw.chars().last().is_some_and(char::is_alphabetic);
+                open_ten = spelled.filter(|n| *n >= 20 && n % 10 == 0 && ends_clean);
+                words.push(word);
+            }
+        }
+    }
+    words
+}
+
+/// The value of a number word from "zero" to "ninety" (see
+/// [`NUMBER_WORDS`]), punctuation and case aside.
+fn number_word(raw: &str) -> Option<usize> {
+    let w: String = raw.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    NUMBER_WORDS.iter().position(|&n| n == w).map(|i| if i <= 20 { i } else { (i - 18) * 10 })
 }
 
 /// One word lower-cased, without punctuation; an apostrophe (straight or
@@ -26,9 +55,8 @@ pub fn normalize_word(word: &str) -> String {
         .filter(|c| c.is_alphanumeric() || *c == '\'')
         .flat_map(char::to_lowercase)
         .collect();
-    match NUMBER_WORDS.iter().position(|&n| n == w) {
-        Some(i) if i <= 20 => i.to_string(),
-        Some(i) => ((i - 18) * 10).to_string(),
+    match number_word(&w) {
+        Some(n) => n.to_string(),
         None => w,
     }
 }
@@ -101,9 +129,13 @@ mod tests {
 
     #[test]
     fn small_numbers_as_words_are_their_digits() {
-        assert_eq!(normalize("Three of them, twenty, ninety-nine, a hundred"), vec!["3", "of", "them", "20", "90", "9", "a", "hundred"]);
+        assert_eq!(normalize("Three of them, twenty, ninety-nine, a hundred"), vec!["3", "of", "them", "20", "99", "a", "hundred"]);
         assert_eq!(wer("NULL in 3 of them", "null in three of them"), 0.0);
         assert_eq!(wer("one-on-one", "1 on 1"), 0.0);
+        assert_eq!(wer("twenty one days, forty-two nodes", "21 days, 42 nodes"), 0.0);
+        // Punctuation between them keeps them apart, as do digits.
+        assert_eq!(normalize("twenty, one of them; 20 1"), vec!["20", "1", "of", "them", "20", "1"]);
+        assert_eq!(normalize("thirty three-fold"), vec!["33", "fold"]);
     }
 
     #[test]

@@ -83,8 +83,16 @@ impl<T: Transcriber> LiveSession<T> {
     /// Transcribes the stretch still being spoken, as far as it goes, for a
     /// provisional text; nothing is kept (the finished stretch is
     /// transcribed again by [`transcribe`](Self::transcribe)).
+    ///
+    /// A preview that reads like a decoder loop is cut where the loop starts
+    /// (see [`super::guard::cut_loop`]).
     pub fn preview(&mut self, chunk: &Chunk, cancel: &AtomicBool) -> Result<Vec<Segment>, TranscribeError> {
-        let part = self.run(chunk, cancel, true)?;
+        let mut part = self.run(chunk, cancel, true)?;
+        if let Some(why) = super::guard::implausible(&part.text, (chunk.samples.len() / 16) as u32) {
+            if super::guard::cut_loop(&mut part) {
+                tracing::debug!(start_ms = chunk.start_ms(), %why, kept = %part.text, "a preview looped; cut where the loop starts");
+            }
+        }
         Ok(self.stitcher.place(chunk.start_ms(), &part))
     }
 
@@ -200,6 +208,46 @@ mod tests {
         let t = s.finish("tiny.en");
         assert_eq!(t.text, "w2", "the preview's text is not part of the transcript");
         assert_eq!(*prompts.lock().unwrap(), vec![Some("Um.".to_string()), Some("Um.".to_string())], "nor of the next prompt");
+    }
+
+    /// Hears "the situation" and then loops on "one," as tiny.en did on the
+    /// first preview of the end-to-end test's answer.
+    struct LoopingPreview;
+
+    impl Transcriber for LoopingPreview {
+        fn transcribe(
+            &mut self,
+            samples: &[f32],
+            _: &TranscribeOptions,
+            _: &mut (dyn FnMut(u8) + Send),
+            _: &AtomicBool,
+        ) -> Result<Transcript, TranscribeError> {
+            let said = ["the", "situation"].into_iter().chain(std::iter::repeat_n("one,", 12));
+            let words: Vec<Word> = said
+                .enumerate()
+                .map(|(i, w)| Word { text: w.into(), start_ms: 100 * i as u32, end_ms: 100 * (i as u32 + 1), probability: 0.5 })
+                .collect();
+            let text = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+            let audio_ms = (samples.len() / 16) as u32;
+            Ok(Transcript {
+                text: text.clone(),
+                segments: vec![Segment { start_ms: 0, end_ms: audio_ms, text, words }],
+                model: "loop".into(),
+                audio_ms,
+                elapsed_ms: 10,
+                source: crate::engine::TranscriptSource::OnePass,
+            })
+        }
+    }
+
+    #[test]
+    fn a_preview_that_loops_shows_only_the_words_before_the_loop() {
+        let mut s = LiveSession::new(LoopingPreview, TranscribeOptions::default());
+        let chunk = Chunk { start_sample: 0, samples: vec![0.0; 22_400] };
+        let preview = s.preview(&chunk, &AtomicBool::new(false)).unwrap();
+        assert_eq!(preview.len(), 1);
+        assert_eq!(preview[0].text, "the situation one,");
+        assert_eq!(preview[0].words.len(), 3);
     }
 
     /// Loops while the encoder window is shortened, as whisper.cpp did on a
