@@ -126,8 +126,8 @@ test("text appears while speaking; after stop the transcript and coaching follow
     const wholeRate = wer(SENTENCES.join(" "), whole);
     console.log(`one pass: WER ${(wholeRate * 100).toFixed(1)} %: ${whole}`);
     // One answer cannot show which path reads better: with tiny.en on 22
-    // labelled answers the gap ran from 21.5 points in the live pass's
-    // favour to 5.4 against, and on this short answer the live pass read
+    // labelled answers the gap runs from 22.6 points in the live pass's
+    // favour to 10.9 against, and on this short answer the live pass read
     // 14-15 points worse in three runs (a word is 1.7 %).
     // That claim is measured pooled over 22 labelled answers in
     // crates/transcribe/tests/live_accuracy.rs. Here the bound only catches
