@@ -13,11 +13,11 @@ pub fn normalize(text: &str) -> Vec<String> {
     // The last word, when it was a round ten in letters with nothing after it.
     let mut open_ten: Option<usize> = None;
     for raw in text.split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '\u{2013}' | '\u{2014}')) {
-        let word = normalize_word(raw);
+        let word = clean(raw);
         if word.is_empty() {
             continue;
         }
-        let spelled = number_word(raw);
+        let spelled = number_word(&word);
         match (open_ten, spelled) {
             (Some(ten), Some(unit @ 1..=9)) => {
                 if let Some(last) = words.last_mut() {
@@ -28,18 +28,11 @@ pub fn normalize(text: &str) -> Vec<String> {
             _ => {
                 let ends_clean = raw.chars().last().is_some_and(char::is_alphabetic);
                 open_ten = spelled.filter(|n| *n >= 20 && n % 10 == 0 && ends_clean);
-                words.push(word);
+                words.push(spelled.map_or(word, |n| n.to_string()));
             }
         }
     }
     words
-}
-
-/// The value of a number word from "zero" to "ninety" (see
-/// [`NUMBER_WORDS`]), punctuation and case aside.
-fn number_word(raw: &str) -> Option<usize> {
-    let w: String = raw.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
-    NUMBER_WORDS.iter().position(|&n| n == w).map(|i| if i <= 20 { i } else { (i - 18) * 10 })
 }
 
 /// One word lower-cased, without punctuation; an apostrophe (straight or
@@ -49,16 +42,25 @@ fn number_word(raw: &str) -> Option<usize> {
 /// evaluation normaliser, which Whisper follows in writing small numbers
 /// either way).
 pub fn normalize_word(word: &str) -> String {
-    let w: String = word
-        .chars()
+    let w = clean(word);
+    number_word(&w).map_or(w, |n| n.to_string())
+}
+
+/// `word` lower-cased, keeping only letters, digits and apostrophes (a
+/// typographic one made straight).
+fn clean(word: &str) -> String {
+    word.chars()
         .map(|c| if c == '\u{2019}' { '\'' } else { c })
         .filter(|c| c.is_alphanumeric() || *c == '\'')
         .flat_map(char::to_lowercase)
-        .collect();
-    match number_word(&w) {
-        Some(n) => n.to_string(),
-        None => w,
-    }
+        .collect()
+}
+
+/// The value of a cleaned word that is a number word from "zero" to
+/// "ninety" (see [`NUMBER_WORDS`]); only the whole word counts ("2twenty"
+/// is not a number word).
+fn number_word(cleaned: &str) -> Option<usize> {
+    NUMBER_WORDS.iter().position(|&n| n == cleaned).map(|i| if i <= 20 { i } else { (i - 18) * 10 })
 }
 
 /// "zero" to "twenty", then "thirty" to "ninety".
@@ -76,10 +78,33 @@ const NUMBER_WORDS: [&str; 28] = [
 /// spellings).
 pub fn wer(reference: &str, hypothesis: &str) -> f64 {
     let r = normalize(reference);
-    let h = normalize(hypothesis);
     if r.is_empty() {
-        return if h.is_empty() { 0.0 } else { 1.0 };
+        return if normalize(hypothesis).is_empty() { 0.0 } else { 1.0 };
     }
+    edits(&r, &normalize(hypothesis)) as f64 / r.len() as f64
+}
+
+/// WER over many (reference, hypothesis) pairs taken as one text: every
+/// pair's edits over every pair's reference words, so a long answer weighs
+/// more than a short one (how a WER over a test set is reported). An empty
+/// set, or one with no reference words, reads 0.
+pub fn pooled<R: AsRef<str>, H: AsRef<str>>(pairs: &[(R, H)]) -> f64 {
+    let (mut errors, mut words) = (0usize, 0usize);
+    for (reference, hypothesis) in pairs {
+        let r = normalize(reference.as_ref());
+        errors += edits(&r, &normalize(hypothesis.as_ref()));
+        words += r.len();
+    }
+    if words == 0 {
+        0.0
+    } else {
+        errors as f64 / words as f64
+    }
+}
+
+/// The fewest substitutions, deletions and insertions that turn `r` into
+/// `h`, a compound split or joined costing nothing (see [`wer`]).
+fn edits(r: &[String], h: &[String]) -> usize {
     // d[i][j]: edits between the first i reference words and the first j heard.
     let mut d = vec![vec![0usize; h.len() + 1]; r.len() + 1];
     for (j, cell) in d[0].iter_mut().enumerate() {
@@ -98,7 +123,7 @@ pub fn wer(reference: &str, hypothesis: &str) -> f64 {
             d[i][j] = best;
         }
     }
-    d[r.len()][h.len()] as f64 / r.len() as f64
+    d[r.len()][h.len()]
 }
 
 /// Whether `first` then `second`, written together, is `whole`.
@@ -108,7 +133,7 @@ fn joined(first: &str, second: &str, whole: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalize, wer};
+    use super::{normalize, pooled, wer};
 
     #[test]
     fn words_lose_case_and_punctuation_but_keep_apostrophes() {
@@ -136,6 +161,8 @@ mod tests {
         // Punctuation between them keeps them apart, as do digits.
         assert_eq!(normalize("twenty, one of them; 20 1"), vec!["20", "1", "of", "them", "20", "1"]);
         assert_eq!(normalize("thirty three-fold"), vec!["33", "fold"]);
+        // Only a whole word is a number word.
+        assert_eq!(normalize("2twenty twenty's"), vec!["2twenty", "twenty's"]);
     }
 
     #[test]
@@ -147,5 +174,14 @@ mod tests {
         assert_eq!(wer("code base", "codebases"), 1.0);
         // Unrelated words still cost what they did.
         assert_eq!(wer("I fixed the bug", "I fix the bug"), 0.25);
+    }
+
+    #[test]
+    fn a_pooled_rate_weighs_each_pair_by_its_length() {
+        // 1 edit in 4 words and 0 in 1: 1 in 5, not the mean of 25 % and 0 %.
+        let pairs = [("I fixed the bug", "I fixed a bug"), ("done", "done")];
+        assert_eq!(pooled(&pairs), 0.2);
+        assert_eq!(pooled(&[("a b", "a c".to_string())]), wer("a b", "a c"));
+        assert_eq!(pooled::<&str, &str>(&[]), 0.0);
     }
 }

@@ -110,7 +110,7 @@ fn live_stretches_read_about_as_well_as_one_pass_over_many_answers() {
     let mut one_pass = WhisperTranscriber::load(&model).unwrap();
     let cancel = AtomicBool::new(false);
     let mut pauses = Pauses(7);
-    let (mut words, mut one_pass_errors, mut live_errors) = (0.0, 0.0, 0.0);
+    let (mut words, mut one_pass_pairs, mut live_pairs) = (0, Vec::new(), Vec::new());
     let mut err = std::io::stderr();
     for (i, &writer) in writers.iter().enumerate() {
         let sentences = answer(writer);
@@ -135,11 +135,10 @@ fn live_stretches_read_about_as_well_as_one_pass_over_many_answers() {
         }
         let live = session.finish("tiny.en");
 
-        let n = wer::normalize(&reference).len() as f64;
         let (whole_wer, live_wer) = (wer::wer(&reference, &whole.text), wer::wer(&reference, &live.text));
-        words += n;
-        one_pass_errors += whole_wer * n;
-        live_errors += live_wer * n;
+        words += wer::normalize(&reference).len();
+        one_pass_pairs.push((reference.clone(), whole.text.clone()));
+        live_pairs.push((reference, live.text.clone()));
         let seconds = samples.len() as f64 / 16_000.0;
         let _ = writeln!(
             err,
@@ -155,7 +154,7 @@ fn live_stretches_read_about_as_well_as_one_pass_over_many_answers() {
         let last = timed.last().expect("the live transcript has timed words");
         assert!(last.end_ms as usize * 16 > samples.len() * 3 / 4, "w{writer}: the last stretch is in the transcript");
     }
-    let (one_pass_rate, live_rate) = (one_pass_errors / words, live_errors / words);
+    let (one_pass_rate, live_rate) = (wer::pooled(&one_pass_pairs), wer::pooled(&live_pairs));
     let _ = writeln!(
         err,
         "{} set, {} answers, {words} words: one pass {:.1} %, live {:.1} % (pooled WER)",

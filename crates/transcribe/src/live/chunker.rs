@@ -63,8 +63,14 @@ pub struct Chunk {
 }
 
 impl Chunk {
+    /// Where it starts in the recording, in milliseconds.
     pub fn start_ms(&self) -> u32 {
         (self.start_sample * 1000 / RATE as u64) as u32
+    }
+
+    /// How long it is, in milliseconds.
+    pub fn len_ms(&self) -> u32 {
+        (self.samples.len() as u64 * 1000 / RATE as u64) as u32
     }
 }
 
@@ -265,7 +271,7 @@ mod tests {
             assert_eq!(&all[s..s + ch.samples.len()], &ch.samples[..]);
         }
         out.iter()
-            .map(|c| (c.start_ms(), (c.samples.len() / 16) as u32))
+            .map(|c| (c.start_ms(), c.len_ms()))
             .collect()
     }
 

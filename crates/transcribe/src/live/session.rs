@@ -71,7 +71,7 @@ impl<T: Transcriber> LiveSession<T> {
     /// the stretch transcribed again with the full encoder window.
     pub fn transcribe(&mut self, chunk: &Chunk, cancel: &AtomicBool) -> Result<Vec<Segment>, TranscribeError> {
         let mut part = self.run(chunk, cancel, false)?;
-        if let Some(why) = super::guard::implausible(&part.text, (chunk.samples.len() / 16) as u32) {
+        if let Some(why) = super::guard::implausible(&part.text, chunk.len_ms()) {
             tracing::warn!(start_ms = chunk.start_ms(), %why, "a stretch read like a decoder loop; transcribing it again with the full window");
             let opts = TranscribeOptions { initial_prompt: self.prompt(), audio_ctx: None, ..self.opts.clone() };
             part = self.engine.transcribe(&chunk.samples, &opts, &mut |_| {}, cancel)?;
@@ -88,7 +88,7 @@ impl<T: Transcriber> LiveSession<T> {
     /// (see [`super::guard::cut_loop`]).
     pub fn preview(&mut self, chunk: &Chunk, cancel: &AtomicBool) -> Result<Vec<Segment>, TranscribeError> {
         let mut part = self.run(chunk, cancel, true)?;
-        if let Some(why) = super::guard::implausible(&part.text, (chunk.samples.len() / 16) as u32) {
+        if let Some(why) = super::guard::implausible(&part.text, chunk.len_ms()) {
             if super::guard::cut_loop(&mut part) {
                 tracing::debug!(start_ms = chunk.start_ms(), %why, kept = %part.text, "a preview looped; cut where the loop starts");
             }
@@ -108,6 +108,20 @@ impl<T: Transcriber> LiveSession<T> {
 mod tests {
     use super::*;
     use crate::engine::Word;
+
+    /// What a test engine hears in `samples`: one segment over all of it
+    /// holding `text` and `words`.
+    fn heard(samples: &[f32], text: String, words: Vec<Word>, model: &str) -> Transcript {
+        let audio_ms = (samples.len() / 16) as u32;
+        Transcript {
+            text: text.clone(),
+            segments: vec![Segment { start_ms: 0, end_ms: audio_ms, text, words }],
+            model: model.into(),
+            audio_ms,
+            elapsed_ms: 10,
+            source: crate::engine::TranscriptSource::OnePass,
+        }
+    }
 
     /// Says "wN" for stretch N, and records the prompts it was given.
     struct Echo {
@@ -129,25 +143,8 @@ mod tests {
                 .push(opts.initial_prompt.clone());
             self.n += 1;
             let text = format!("w{}", self.n);
-            let audio_ms = (samples.len() / 16) as u32;
-            Ok(Transcript {
-                text: text.clone(),
-                segments: vec![Segment {
-                    start_ms: 0,
-                    end_ms: audio_ms,
-                    text: text.clone(),
-                    words: vec![Word {
-                        text,
-                        start_ms: 100,
-                        end_ms: 400,
-                        probability: 1.0,
-                    }],
-                }],
-                model: "echo".into(),
-                audio_ms,
-                elapsed_ms: 10,
-                source: crate::engine::TranscriptSource::OnePass,
-            })
+            let word = Word { text: text.clone(), start_ms: 100, end_ms: 400, probability: 1.0 };
+            Ok(heard(samples, text, vec![word], "echo"))
         }
     }
 
@@ -228,15 +225,7 @@ mod tests {
                 .map(|(i, w)| Word { text: w.into(), start_ms: 100 * i as u32, end_ms: 100 * (i as u32 + 1), probability: 0.5 })
                 .collect();
             let text = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
-            let audio_ms = (samples.len() / 16) as u32;
-            Ok(Transcript {
-                text: text.clone(),
-                segments: vec![Segment { start_ms: 0, end_ms: audio_ms, text, words }],
-                model: "loop".into(),
-                audio_ms,
-                elapsed_ms: 10,
-                source: crate::engine::TranscriptSource::OnePass,
-            })
+            Ok(heard(samples, text, words, "loop"))
         }
     }
 
@@ -266,15 +255,7 @@ mod tests {
         ) -> Result<Transcript, TranscribeError> {
             self.windows.push(opts.audio_ctx);
             let text = if opts.audio_ctx.is_some() { "We fixed the invoices. ".repeat(6) } else { "We fixed the invoices the same week.".into() };
-            let audio_ms = (samples.len() / 16) as u32;
-            Ok(Transcript {
-                text: text.clone(),
-                segments: vec![Segment { start_ms: 0, end_ms: audio_ms, text, words: vec![] }],
-                model: "loop".into(),
-                audio_ms,
-                elapsed_ms: 10,
-                source: crate::engine::TranscriptSource::OnePass,
-            })
+            Ok(heard(samples, text, vec![], "loop"))
         }
     }
 
